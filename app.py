@@ -1,0 +1,41 @@
+"""CNN Transfer Lab: the router. Sidebar frame (language, device) and navigation over pages/."""
+from pathlib import Path
+
+import streamlit as st
+
+from core.i18n import LANGUAGES, normalize_lang
+from core.settings import setup_logging
+from ui import cached_device_info, tr
+
+setup_logging()
+st.set_page_config(page_title="CNN Transfer Lab", page_icon="🧠", layout="wide")
+
+# The language survives page changes (session state) and refreshes (query parameter).
+if "lang" not in st.session_state:
+    st.session_state.lang = normalize_lang(st.query_params.get("lang"))
+st.sidebar.selectbox("🌐 Language / Idioma", options=list(LANGUAGES), format_func=LANGUAGES.get, key="lang")
+st.query_params["lang"] = st.session_state.lang
+_ = tr()
+
+HERE = Path(__file__).parent
+PAGES = {
+    "app.section_learn": [("pages/home.py", "page.home", "🏠", True), ("pages/architectures.py", "page.architectures", "🏛️", False)],
+    "app.section_do": [("pages/data.py", "page.data", "🗂️", False), ("pages/finetune.py", "page.finetune", "🎯", False)],
+}
+nav = {
+    _(section): [st.Page(path, title=_(title), icon=icon, default=default)
+                 for path, title, icon, default in items if (HERE / path).exists()]
+    for section, items in PAGES.items()
+}
+page = st.navigation(nav)
+
+with st.sidebar:
+    info = cached_device_info()
+    st.caption(_("app.device"))
+    if info["kind"] == "cuda":
+        st.markdown(_("app.device_cuda", name=info["name"], memory_gb=info["memory_gb"]))
+    else:
+        st.markdown(_("app.device_cpu", threads=info["cpu_threads"]))
+    st.caption(_("app.versions", **info))
+
+page.run()

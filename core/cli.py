@@ -1,0 +1,75 @@
+"""Shared plumbing for ``python -m core``: every command takes ``--json`` and returns a dict.
+
+A feature module exposes ``add_commands(subparsers)`` and registers each command with ``add_command``.
+Handlers return a JSON-able dict; an optional text renderer formats it for people. A ``UserError`` becomes
+one sentence on stderr and exit code 2; anything else is logged with its traceback and exits 1.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import logging
+import sys
+from typing import Callable, Optional
+
+from core.errors import UserError
+
+# Feature modules that contribute commands, in help order.
+COMMAND_MODULES = ("core.zoo", "core.architectures", "core.data", "core.finetune")
+
+_log = logging.getLogger("core.cli")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one sentence, exit 2 (argparse's own convention), no usage dump
+        self.exit(2, f"{self.prog}: {message}.\n")
+
+
+def add_command(sub, name: str, help: str, handler: Callable[[argparse.Namespace], dict],
+                text: Optional[Callable[[dict], str]] = None) -> argparse.ArgumentParser:
+    p = sub.add_parser(name, help=help, description=help)
+    p.add_argument("--json", action="store_true", help="print one JSON object to stdout")
+    p.set_defaults(handler=handler, text=text)
+    return p
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m core", description="CNN Transfer Lab command line (the pages' twin).")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for modname in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(modname)
+        except ModuleNotFoundError as exc:
+            if exc.name == modname:  # feature not built yet
+                continue
+            raise
+        module.add_commands(sub)
+    return parser
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    from core.settings import setup_logging
+    log_path = setup_logging()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        result = args.handler(args)
+    except UserError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the traceback goes to the log, a sentence to the user
+        _log.exception("command %s failed", args.command)
+        print(f"Unexpected error ({type(exc).__name__}: {exc}); details in {log_path}.", file=sys.stderr)
+        return 1
+    if args.json:
+        json.dump(result, sys.stdout, default=str)
+        sys.stdout.write("\n")
+    elif args.text is not None:
+        print(args.text(result))
+    else:
+        print(json.dumps(result, indent=2, default=str))
+    return 0

@@ -1,0 +1,118 @@
+"""Open one image file safely and turn it into a sane RGB picture.
+
+Used by every path that reads a user's image (classify, dataset ingest, saliency). Never flips Pillow's
+global flags (``LOAD_TRUNCATED_IMAGES``, ``MAX_IMAGE_PIXELS``): limits are checked here, per call.
+"""
+from __future__ import annotations
+
+import io
+import warnings
+from pathlib import Path
+from typing import BinaryIO, Union
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from core.errors import UserError
+
+# Formats a user may upload. EPS/PDF/PSD/FITS and friends go through external decoders or are rarely
+# photos; they are refused rather than half-supported.
+ALLOWED_FORMATS = frozenset({"JPEG", "PNG", "GIF", "BMP", "WEBP", "TIFF", "MPO"})
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".tif", ".tiff", ".jfif"})
+MAX_PIXELS = 64_000_000     # 64 MP: bigger than any phone photo; a larger header is treated as a bomb
+MIN_SIDE = 8                # smaller than this carries no usable picture (a 1x1 "image" is a tracking pixel)
+BACKGROUND = (255, 255, 255)  # transparent pixels are composited on white
+
+Source = Union[str, Path, bytes, BinaryIO]
+
+
+class ImageRejected(UserError):
+    """The file is not a usable image; the message is the reason."""
+
+
+def _to_rgb(im: Image.Image) -> Image.Image:
+    mode = im.mode
+    if mode == "RGB":
+        return im
+    if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
+        arr = np.asarray(im, dtype=np.float64)
+        lo, hi = float(np.nanmin(arr)), float(np.nanmax(arr))
+        if hi > 255 or lo < 0:  # high bit depth: stretch the real range to 8 bits instead of clipping to white
+            arr = (arr - lo) * (255.0 / max(hi - lo, 1e-12))
+        arr = np.nan_to_num(np.clip(arr, 0, 255)).astype(np.uint8)
+        return Image.fromarray(arr, mode="L").convert("RGB")
+    if mode == "P":
+        im = im.convert("RGBA") if "transparency" in im.info else im.convert("RGB")
+        mode = im.mode
+    if mode in ("LA", "La", "PA", "RGBa"):
+        im = im.convert("RGBA")
+        mode = "RGBA"
+    if mode == "RGBA":
+        bg = Image.new("RGB", im.size, BACKGROUND)
+        bg.paste(im, mask=im.getchannel("A"))
+        return bg
+    return im.convert("RGB")  # L, 1, CMYK, YCbCr, LAB, HSV
+
+
+def open_rgb(source: Source, name: str | None = None, max_side: int | None = None) -> Image.Image:
+    """Decode ``source`` to an upright RGB image.
+
+    Args:
+        source: a path, raw bytes or a binary file object.
+        name: how to name the file in messages (defaults to the path).
+        max_side: if given, the image is reduced while decoding (JPEG draft mode) and then resized so that
+            its longer side is at most this; memory then follows the working size, not the original.
+
+    Raises:
+        ImageRejected: with one sentence naming the file and the reason.
+    """
+    label = name or (str(source) if isinstance(source, (str, Path)) else "image")
+    if isinstance(source, bytes):
+        if not source:
+            raise ImageRejected(f"{label}: the file is empty.")
+        source = io.BytesIO(source)
+    elif isinstance(source, (str, Path)):
+        p = Path(source)
+        if not p.is_file():
+            raise ImageRejected(f"{label}: no such file.")
+        if p.stat().st_size == 0:
+            raise ImageRejected(f"{label}: the file is empty.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            im = Image.open(source)
+            fmt = im.format or "unknown"
+            if fmt not in ALLOWED_FORMATS:
+                raise ImageRejected(f"{label}: the {fmt} format is not accepted (use JPEG, PNG, GIF, BMP, WEBP or TIFF).")
+            w, h = im.size
+            if w * h > MAX_PIXELS:
+                raise ImageRejected(f"{label}: {w}×{h} pixels is over the {MAX_PIXELS // 1_000_000} MP limit.")
+            if min(w, h) < MIN_SIDE:
+                raise ImageRejected(f"{label}: {w}×{h} pixels is too small to use.")
+            im.seek(0)  # first frame of animated GIFs and multi-page TIFFs
+            if max_side and fmt in ("JPEG", "MPO"):
+                im.draft("RGB", (max_side, max_side))  # decode at a reduced scale: far less memory and time
+            im.load()
+    except ImageRejected:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageRejected(f"{label}: the image declares too many pixels (a decompression bomb).") from None
+    except UnidentifiedImageError:
+        raise ImageRejected(f"{label}: not an image Pillow can read.") from None
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        msg = str(exc).lower()
+        if "truncated" in msg or "broken data stream" in msg or isinstance(exc, EOFError):
+            raise ImageRejected(f"{label}: the image data is truncated.") from None
+        raise ImageRejected(f"{label}: the image cannot be decoded ({exc}).") from None
+    try:
+        im = ImageOps.exif_transpose(im)  # phone photos lying on their side stand up
+    except Exception:  # a broken EXIF block must not lose an otherwise good picture
+        pass
+    im = _to_rgb(im)
+    if max_side and max(im.size) > max_side:
+        im.thumbnail((max_side, max_side), Image.Resampling.BILINEAR)
+    return im
+
+
+def is_image_name(path: str) -> bool:
+    return Path(path).suffix.lower() in IMAGE_SUFFIXES

@@ -1,0 +1,58 @@
+"""Test configuration: offline hubs, an empty weight cache and a throw-away data directory.
+
+Set before anything imports torch/timm/huggingface_hub, so that no test can download or read a developer's
+personal cache: the results are the same on every machine.
+"""
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+_SESSION_TMP = Path(tempfile.mkdtemp(prefix="cnnlab-tests-"))
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ["CNNLAB_OFFLINE"] = "1"
+os.environ["HF_HOME"] = str(_SESSION_TMP / "hf")
+os.environ["TORCH_HOME"] = str(_SESSION_TMP / "torch")
+os.environ["CNNLAB_DATA_DIR"] = str(_SESSION_TMP / "data")
+os.environ.setdefault("OMP_NUM_THREADS", "2")
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    """A fresh, empty app data directory for one test."""
+    d = tmp_path / "data"
+    monkeypatch.setenv("CNNLAB_DATA_DIR", str(d))
+    return d
+
+
+@pytest.fixture(scope="session")
+def cat_photo(tmp_path_factory) -> Path:
+    """scikit-image's bundled photo of a cat (Chelsea), as a PNG file."""
+    from PIL import Image
+    from skimage import data
+    path = tmp_path_factory.mktemp("photos") / "chelsea.png"
+    Image.fromarray(data.chelsea()).save(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def coffee_photo(tmp_path_factory) -> Path:
+    from PIL import Image
+    from skimage import data
+    path = tmp_path_factory.mktemp("photos") / "coffee.png"
+    Image.fromarray(data.coffee()).save(path)
+    return path
+
+
+def run_cli(*args, timeout=300):
+    """Run ``python -m core ...`` in a fresh process with the test environment."""
+    import subprocess
+    return subprocess.run([sys.executable, "-m", "core", *map(str, args)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout, env=os.environ.copy())

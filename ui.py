@@ -1,0 +1,57 @@
+"""Streamlit helpers shared by the pages: language, errors, cached resources. No maths here."""
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+
+import streamlit as st
+
+from core.errors import UserError
+from core.i18n import DEFAULT_LANG, LANGUAGES, Translator
+
+_log = logging.getLogger("core.ui")
+
+
+def lang() -> str:
+    return st.session_state.get("lang", DEFAULT_LANG)
+
+
+def tr() -> Translator:
+    """The translator for the language chosen in the sidebar."""
+    return Translator(lang())
+
+
+@contextmanager
+def user_errors():
+    """Show a ``UserError`` as one sentence; log anything else and show a short message, never a traceback."""
+    try:
+        yield
+    except UserError as exc:
+        st.error(str(exc))
+    except Exception as exc:  # noqa: BLE001
+        _log.exception("page failed")
+        st.error(f"{type(exc).__name__}: {exc}")
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def cached_model(name: str, pretrained: bool = True):
+    """A shared, read-only ImageNet model (one or two at a time: memory on Community Cloud is modest)."""
+    from core.zoo import build_model
+    return build_model(name, pretrained=pretrained)
+
+
+@st.cache_data(show_spinner=False)
+def cached_device_info() -> dict:
+    from core.device import device_info
+    return device_info()
+
+
+def weights_notice(weights, model_label: str) -> None:
+    """A visible warning when a model fell back to random initialisation."""
+    if not weights.pretrained:
+        st.warning(tr()("common.random_weights", model=model_label), icon="⚠️")
+    else:
+        st.caption(tr()("common.weights_source", source=str(weights)))
+
+
+__all__ = ["LANGUAGES", "lang", "tr", "user_errors", "cached_model", "cached_device_info", "weights_notice"]
