@@ -16,7 +16,7 @@ from typing import Callable, Optional
 from core.errors import UserError
 
 # Feature modules that contribute commands, in help order.
-COMMAND_MODULES = ("core.zoo", "core.architectures", "core.data", "core.finetune")
+COMMAND_MODULES = ("core.zoo", "core.architectures", "core.data", "core.finetune", "core.jobs")
 
 _log = logging.getLogger("core.cli")
 
