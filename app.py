@@ -10,10 +10,13 @@ from ui import cached_device_info, tr
 setup_logging()
 st.set_page_config(page_title="CNN Transfer Lab", page_icon="🧠", layout="wide")
 
-# The language survives page changes (session state) and refreshes (query parameter).
+# The language survives page changes (a plain session-state key, which Streamlit never garbage-collects,
+# unlike widget keys) and refreshes (a query parameter).
 if "lang" not in st.session_state:
     st.session_state.lang = normalize_lang(st.query_params.get("lang"))
-st.sidebar.selectbox("🌐 Language / Idioma", options=list(LANGUAGES), format_func=LANGUAGES.get, key="lang")
+st.session_state.lang_picker = st.session_state.lang
+st.sidebar.selectbox("🌐 Language / Idioma", options=list(LANGUAGES), format_func=LANGUAGES.get, key="lang_picker",
+                     on_change=lambda: st.session_state.update(lang=st.session_state.lang_picker))
 st.query_params["lang"] = st.session_state.lang
 _ = tr()
 

@@ -27,7 +27,15 @@ Source = Union[str, Path, bytes, BinaryIO]
 
 
 class ImageRejected(UserError):
-    """The file is not a usable image; the message is the reason."""
+    """The file is not a usable image; the message is the reason and ``code`` its kind.
+
+    Codes: ``empty``, ``missing``, ``format``, ``too_large``, ``too_small``, ``not_image``, ``truncated``,
+    ``unreadable`` (pages translate the kind; the message stays in English for logs and the CLI).
+    """
+
+    def __init__(self, message: str, code: str = "unreadable"):
+        super().__init__(message)
+        self.code = code
 
 
 def _to_rgb(im: Image.Image) -> Image.Image:
@@ -36,9 +44,13 @@ def _to_rgb(im: Image.Image) -> Image.Image:
         return im
     if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
         arr = np.asarray(im, dtype=np.float64)
-        lo, hi = float(np.nanmin(arr)), float(np.nanmax(arr))
+        finite = arr[np.isfinite(arr)]
+        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
         if hi > 255 or lo < 0:  # high bit depth: stretch the real range to 8 bits instead of clipping to white
-            arr = (arr - lo) * (255.0 / max(hi - lo, 1e-12))
+            if hi > lo:
+                arr = (arr - lo) * (255.0 / (hi - lo))
+            else:  # a flat 16-bit picture: keep its grey level on the 16-bit scale
+                arr = np.full(arr.shape, np.clip(hi / 257.0, 0, 255))
         arr = np.nan_to_num(np.clip(arr, 0, 255)).astype(np.uint8)
         return Image.fromarray(arr, mode="L").convert("RGB")
     if mode == "P":
@@ -54,7 +66,8 @@ def _to_rgb(im: Image.Image) -> Image.Image:
     return im.convert("RGB")  # L, 1, CMYK, YCbCr, LAB, HSV
 
 
-def open_rgb(source: Source, name: str | None = None, max_side: int | None = None) -> Image.Image:
+def open_rgb(source: Source, name: str | None = None, max_side: int | None = None,
+             min_side: int | None = None) -> Image.Image:
     """Decode ``source`` to an upright RGB image.
 
     Args:
@@ -62,6 +75,8 @@ def open_rgb(source: Source, name: str | None = None, max_side: int | None = Non
         name: how to name the file in messages (defaults to the path).
         max_side: if given, the image is reduced while decoding (JPEG draft mode) and then resized so that
             its longer side is at most this; memory then follows the working size, not the original.
+        min_side: if given (and ``max_side`` is not), a JPEG is decoded at the smallest reduced scale whose
+            both sides stay at least this (for a later resize-and-crop to a square of this side).
 
     Raises:
         ImageRejected: with one sentence naming the file and the reason.
@@ -69,41 +84,45 @@ def open_rgb(source: Source, name: str | None = None, max_side: int | None = Non
     label = name or (str(source) if isinstance(source, (str, Path)) else "image")
     if isinstance(source, bytes):
         if not source:
-            raise ImageRejected(f"{label}: the file is empty.")
+            raise ImageRejected(f"{label}: the file is empty.", "empty")
         source = io.BytesIO(source)
     elif isinstance(source, (str, Path)):
         p = Path(source)
         if not p.is_file():
-            raise ImageRejected(f"{label}: no such file.")
+            raise ImageRejected(f"{label}: no such file.", "missing")
         if p.stat().st_size == 0:
-            raise ImageRejected(f"{label}: the file is empty.")
+            raise ImageRejected(f"{label}: the file is empty.", "empty")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             im = Image.open(source)
             fmt = im.format or "unknown"
             if fmt not in ALLOWED_FORMATS:
-                raise ImageRejected(f"{label}: the {fmt} format is not accepted (use JPEG, PNG, GIF, BMP, WEBP or TIFF).")
+                raise ImageRejected(f"{label}: the {fmt} format is not accepted (use JPEG, PNG, GIF, BMP, WEBP or TIFF).",
+                                    "format")
             w, h = im.size
             if w * h > MAX_PIXELS:
-                raise ImageRejected(f"{label}: {w}×{h} pixels is over the {MAX_PIXELS // 1_000_000} MP limit.")
+                raise ImageRejected(f"{label}: {w}×{h} pixels is over the {MAX_PIXELS // 1_000_000} MP limit.",
+                                    "too_large")
             if min(w, h) < MIN_SIDE:
-                raise ImageRejected(f"{label}: {w}×{h} pixels is too small to use.")
+                raise ImageRejected(f"{label}: {w}×{h} pixels is too small to use.", "too_small")
             im.seek(0)  # first frame of animated GIFs and multi-page TIFFs
-            if max_side and fmt in ("JPEG", "MPO"):
-                im.draft("RGB", (max_side, max_side))  # decode at a reduced scale: far less memory and time
+            draft_side = max_side or min_side
+            if draft_side and fmt in ("JPEG", "MPO"):
+                im.draft("RGB", (draft_side, draft_side))  # decode at a reduced scale: far less memory and time
             im.load()
     except ImageRejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageRejected(f"{label}: the image declares too many pixels (a decompression bomb).") from None
+        raise ImageRejected(f"{label}: the image declares too many pixels (a decompression bomb).",
+                            "too_large") from None
     except UnidentifiedImageError:
-        raise ImageRejected(f"{label}: not an image Pillow can read.") from None
+        raise ImageRejected(f"{label}: not an image Pillow can read.", "not_image") from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         msg = str(exc).lower()
         if "truncated" in msg or "broken data stream" in msg or isinstance(exc, EOFError):
-            raise ImageRejected(f"{label}: the image data is truncated.") from None
-        raise ImageRejected(f"{label}: the image cannot be decoded ({exc}).") from None
+            raise ImageRejected(f"{label}: the image data is truncated.", "truncated") from None
+        raise ImageRejected(f"{label}: the image cannot be decoded ({exc}).", "unreadable") from None
     try:
         im = ImageOps.exif_transpose(im)  # phone photos lying on their side stand up
     except Exception:  # a broken EXIF block must not lose an otherwise good picture
@@ -116,3 +135,24 @@ def open_rgb(source: Source, name: str | None = None, max_side: int | None = Non
 
 def is_image_name(path: str) -> bool:
     return Path(path).suffix.lower() in IMAGE_SUFFIXES
+
+
+def probe_size(source: Source) -> tuple[int, int] | None:
+    """The (width, height) a file declares in its header, read without decoding the pixels; None if unknown."""
+    try:
+        if isinstance(source, bytes):
+            source = io.BytesIO(source)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(source) as im:
+                return im.size
+    except Exception:  # noqa: BLE001 - a probe only guides the working size; decoding gives the real reason
+        return None
+
+
+def fit_square(im: Image.Image, side: int) -> np.ndarray:
+    """Resize so the short side is ``side`` and centre-crop to ``side``×``side``; uint8 [side, side, 3]."""
+    w, h = im.size
+    method = Image.Resampling.BICUBIC if min(w, h) < side else Image.Resampling.BILINEAR
+    out = ImageOps.fit(im, (side, side), method=method, centering=(0.5, 0.5))
+    return np.asarray(out.convert("RGB"), dtype=np.uint8)

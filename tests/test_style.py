@@ -1,0 +1,41 @@
+"""House rules that a test can hold: core/ has no Streamlit, every string exists in both languages."""
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from core.i18n import LANGUAGES, all_strings, t
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_core_never_imports_streamlit():
+    offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "core").rglob("*.py")
+                 if re.search(r"^\s*(import streamlit|from streamlit)", p.read_text(encoding="utf-8"), re.M)]
+    assert offenders == []
+
+
+def _fields(text):
+    return {f for _, f, _, _ in string.Formatter().parse(text) if f}
+
+
+@pytest.mark.parametrize("key", sorted(all_strings()))
+def test_every_string_in_every_language(key):
+    entry = all_strings()[key]
+    assert set(entry) == set(LANGUAGES), key
+    assert all(entry[l].strip() for l in LANGUAGES), key
+    assert _fields(entry["en"]) == _fields(entry["pt"]), key
+
+
+def test_pages_use_only_known_keys():
+    keys = set(all_strings())
+    used = set()
+    for p in [ROOT / "app.py", ROOT / "ui.py", *sorted((ROOT / "pages").glob("*.py"))]:
+        used |= set(re.findall(r"""_\(\s*["']([a-z_]+\.[a-zA-Z0-9_.]*[a-zA-Z0-9_])["']\s*[,)]""", p.read_text(encoding="utf-8")))
+    assert used, "no translated strings found in pages"
+    assert sorted(used - keys) == []
+
+
+def test_translation_differs_from_english():
+    assert t("page.finetune", "pt") == "Ajuste fino" and t("page.finetune", "en") == "Fine-tuning"
