@@ -33,9 +33,9 @@ def user_errors():
         st.error(f"{type(exc).__name__}: {exc}")
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
+@st.cache_resource(show_spinner=False, max_entries=1)
 def cached_model(name: str, pretrained: bool = True):
-    """A shared, read-only ImageNet model (one or two at a time: memory on Community Cloud is modest)."""
+    """A shared, read-only ImageNet model (one at a time: memory on Community Cloud is modest)."""
     from core.zoo import build_model
     return build_model(name, pretrained=pretrained)
 

@@ -1,0 +1,111 @@
+"""The whole app in a real headless Chromium (Debian's), driven by Playwright, against `streamlit run`."""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync"]
+pytestmark = pytest.mark.browser
+
+if not shutil.which("chromium"):
+    if os.environ.get("CI"):
+        raise RuntimeError("chromium is missing: .ci/run must install Debian's chromium package")
+    pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)", allow_module_level=True)
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = _free_port()
+    env = os.environ.copy()
+    env["CNNLAB_DATA_DIR"] = str(tmp_path_factory.mktemp("browser-data"))
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                             "--server.address", "127.0.0.1", "--server.headless", "true"],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
+    yield {"url": url, "data": Path(env["CNNLAB_DATA_DIR"])}
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=shutil.which("chromium"), headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+    yield pg
+    pg.close()
+
+
+def wait_idle(page, timeout_ms=120_000):
+    """Wait until the main area has a heading and Streamlit's 'running' indicator is gone."""
+    page.wait_for_selector("[data-testid='stMain'] [data-testid='stHeading']", timeout=timeout_ms)
+    page.wait_for_timeout(300)
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms)
+
+
+def shot(page, name):
+    out = Path(os.environ.get("CNNLAB_SCREENSHOTS", ROOT / "screenshots" / "tmp"))
+    out.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(out / f"{name}.png"), full_page=True)
+
+
+def test_home_renders_and_language_switch_persists_across_pages(server, page):
+    page.goto(server["url"] + "/?lang=en")
+    wait_idle(page)
+    assert page.get_by_role("heading", name="The ideas, and where to see them").is_visible()
+    assert page.locator("[data-testid='stException']").count() == 0
+    shot(page, "home_en")
+    # switch language in the sidebar
+    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").click()
+    page.get_by_role("option", name="Português (Brasil)").click()
+    page.get_by_role("heading", name="As ideias, e onde vê-las").wait_for(timeout=60_000)
+    assert "lang=pt" in page.url
+    shot(page, "home_pt")
+    # a refresh keeps the language (query parameter)
+    page.reload()
+    wait_idle(page)
+    assert page.get_by_role("heading", name="As ideias, e onde vê-las").is_visible()
+
+
+def test_every_page_opens_without_error(server, page):
+    pages = sorted(p.stem for p in (ROOT / "pages").glob("*.py") if p.stem != "home")
+    for lang in ("en", "pt"):
+        for stem in pages:
+            page.goto(f"{server['url']}/{stem}?lang={lang}")
+            wait_idle(page)
+            assert page.locator("[data-testid='stException']").count() == 0, (stem, lang)
+            shot(page, f"{stem}_{lang}")
