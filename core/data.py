@@ -820,9 +820,15 @@ def read_capped(stream: BinaryIO, entry: str, compressed: int, budget: _Budget) 
     return b"".join(chunks)
 
 
+def _raw_name_length(info: zipfile.ZipInfo) -> int:
+    encoding = "utf-8" if info.flag_bits & 0x800 else "cp437"
+    return len(info.orig_filename.encode(encoding, "replace"))
+
+
 def _check_overlaps(infos: list[zipfile.ZipInfo], zname: str) -> None:
-    spans = sorted((i.header_offset, i.header_offset + 30 + len(i.orig_filename.encode("utf-8", "replace"))
-                    + i.compress_size, i.orig_filename) for i in infos)
+    """Entries whose data ranges overlap (the 'overlapping files' bomb); the end is a lower bound."""
+    spans = sorted((i.header_offset, i.header_offset + 30 + _raw_name_length(i) + i.compress_size, i.orig_filename)
+                   for i in infos)
     for (s0, e0, n0), (s1, _e1, n1) in zip(spans, spans[1:]):
         if s1 < e0:
             raise DatasetRejected(f"The entries '{n0}' and '{n1}' of '{zname}' overlap (a zip bomb trick); the "
