@@ -394,7 +394,7 @@ class _Builder:
     def __init__(self, tmp: Path, progress: Progress):
         self.tmp = tmp
         self.progress = progress
-        self.images: np.ndarray | None = None
+        self._fh = None
         self.capacity = 0
         self.size = 0
         self.count = 0
@@ -409,12 +409,15 @@ class _Builder:
         self.warning_items: list[dict] = []
 
     def allocate(self, capacity: int, size: int) -> None:
+        """Open images.npy for sequential writes (plain writes, not a memory map: resident memory stays flat)."""
         self.capacity, self.size = capacity, size
-        self.images = np.lib.format.open_memmap(self.tmp / "images.npy", mode="w+", dtype=np.uint8,
-                                                shape=(max(capacity, 1), size, size, 3))
+        self._fh = open(self.tmp / "images.npy", "wb")
+        np.lib.format.write_array_header_1_0(self._fh, {"descr": "|u1", "fortran_order": False,
+                                                       "shape": (capacity, size, size, 3)})
 
     def add(self, arr: np.ndarray, label: int, rel: str, digest: str, orig: tuple[int, int], fmt: str) -> None:
-        self.images[self.count] = arr
+        assert arr.shape == (self.size, self.size, 3) and arr.dtype == np.uint8 and self.count < self.capacity
+        self._fh.write(np.ascontiguousarray(arr).tobytes())
         self.labels.append(label)
         self.files.append(rel)
         self.hashes.append(digest)
@@ -426,14 +429,15 @@ class _Builder:
         self.skipped.append({"path": path, "reason": reason, "code": code})
 
     def close(self) -> None:
-        if self.images is not None:
-            self.images._mmap.close()  # noqa: SLF001 - release the file before the folder is removed
-            self.images = None
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
 
     def _shrink(self) -> None:
-        """Cut images.npy down to the images that decoded (rewrite the header in place; copy if it grows)."""
+        """Make images.npy describe exactly the images that decoded (rewrite the header; copy if it grew)."""
         path = self.tmp / "images.npy"
-        self.images.flush()
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
         self.close()
         shape = (self.count, self.size, self.size, 3)
         if self.count == self.capacity:
@@ -449,8 +453,11 @@ class _Builder:
                 fh.write(header.getvalue())
                 fh.truncate(offset + int(np.prod(shape)))
                 return
-        old = np.load(path, mmap_mode="r")[: self.count].copy()
-        np.save(path, old)
+            fh.seek(offset)
+            body = fh.read(int(np.prod(shape)))
+        with open(path, "wb") as fh:
+            fh.write(header.getvalue())
+            fh.write(body)
 
     def finish(self, ds_id: str, name: str, source: str, splits: tuple[float, float]) -> None:
         self._check_classes()
@@ -986,6 +993,9 @@ def _ingest(builder: _Builder, src: _Source) -> None:
         except DatasetRejected:
             raise
         except imgs.ImageRejected as exc:
+            if exc.code == "too_large":  # a decompression bomb (or a file far beyond a photo) refuses the archive
+                raise DatasetRejected(f"'{cand.rel}' is too large to be a dataset image ({_reason(str(exc), cand.rel)}"
+                                      f"); the dataset was refused, so remove or shrink that file.") from None
             builder.skip(cand.rel, exc.code, _reason(str(exc), cand.rel))
             continue
         builder.add(arr, index[cand.raw_class], cand.rel, hashlib.sha256(data).hexdigest(), with_size, fmt)
@@ -996,7 +1006,7 @@ def _ingest(builder: _Builder, src: _Source) -> None:
 
 def _reason(message: str, rel: str) -> str:
     prefix = f"{rel}: "
-    return message[len(prefix):] if message.startswith(prefix) else message
+    return (message[len(prefix):] if message.startswith(prefix) else message).rstrip(".")
 
 
 def _format_of(data: bytes) -> str:

@@ -434,15 +434,22 @@ def test_bad_images_are_skipped_and_listed(data_dir, tmp_path):
     jpeg = img_bytes(1, "JPEG", size=(64, 64))
     entries = good_entries() | {
         "cat/zero.png": b"", "cat/text.jpg": b"just words\n", "cat/pixel.png": img_bytes(2, size=(1, 1)),
-        "dog/cut.jpg": jpeg[: len(jpeg) // 2], "dog/scan.psd": b"8BPS", "dog/bomb.png":
-            __import__("tests.test_images", fromlist=["x"])._png_header_only(30_000, 30_000),
+        "dog/cut.jpg": jpeg[: len(jpeg) // 2], "dog/scan.psd": b"8BPS",
         "dog/noise.tif": img_bytes(int(rng.integers(100)), "TIFF")}
     ds = open_dataset(str(_folder(tmp_path / "mixed", entries)))
     codes = {s["path"]: s["code"] for s in ds.report["skipped"]}
     assert codes == {"cat/zero.png": "empty", "cat/text.jpg": "not_image", "cat/pixel.png": "too_small",
-                     "dog/cut.jpg": "truncated", "dog/scan.psd": "format", "dog/bomb.png": "too_large"}
+                     "dog/cut.jpg": "truncated", "dog/scan.psd": "format"}
     assert len(ds) == 7 and ds.report["counts"] == {"cat": 3, "dog": 4}
     assert "dog/noise.tif" in ds.files and ds.report["sizes"]["formats"] == {"PNG": 6, "TIFF": 1}
+
+
+def test_an_image_over_the_pixel_limit_refuses_the_dataset(env):
+    from tests.test_images import _png_header_only
+    entries = good_entries()
+    entries["dog/bomb.png"] = _png_header_only(30_000, 30_000)  # 900 MP declared in under 100 bytes
+    env.rejected(env.zip("pixelbomb.zip", entries), "dog/bomb.png", "too many pixels", "refused")
+    env.rejected(_folder(env.dir / "pixelbomb", entries), "dog/bomb.png", "refused")
 
 
 def test_exif_rotated_photos_are_stored_upright(data_dir, tmp_path):
@@ -675,3 +682,39 @@ def test_page_runs_in_both_languages(data_dir, lang):
     # open the stored demo set from the list and render its report
     assert any(e.value == t("data.report_title", lang) for e in at.subheader), [e.value for e in at.subheader]
     assert not at.error
+
+
+def _data_page(lang="en"):
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page("pages/data.py")
+    at.run()
+    return at
+
+
+def test_page_with_no_dataset_ingests_a_demo_then_deletes_it(data_dir):
+    from core.i18n import t
+    at = _data_page("pt")
+    assert not at.exception and at.info[0].value == t("data.none_stored", "pt")
+    at.radio(key="data_source").set_value("demo").run()
+    at.selectbox(key="data_demo").set_value("digits").run()
+    at.button(key="data_ingest").click().run()
+    assert not at.exception and not at.error
+    assert [i.name for i in list_datasets()] == ["Digits (scikit-learn, 8×8)"]
+    assert at.selectbox(key="data_pick").value == list_datasets()[0].id
+    assert at.metric[0].value == "1,797"
+    at.button(key="data_delete").click().run()
+    assert not at.exception and list_datasets() == []
+
+
+def test_page_shows_one_sentence_for_a_bad_server_path(data_dir, tmp_path):
+    bad = tmp_path / "bad.zip"
+    bad.write_text("nope")
+    at = _data_page()
+    at.radio(key="data_source").set_value("path").run()
+    at.text_input(key="data_path").input(str(bad)).run()
+    at.button(key="data_ingest").click().run()
+    assert not at.exception
+    assert len(at.error) == 1 and "not a zip archive" in at.error[0].value and "\n" not in at.error[0].value

@@ -1,0 +1,117 @@
+"""Datasets: add one (zip upload, demo set, server path), read its report, list and delete stored ones."""
+import pandas as pd
+import streamlit as st
+
+from core import data
+from core.plots.data import class_counts_figure, sizes_figure
+from ui import lang, tr, user_errors
+
+_ = tr()
+st.title(_("data.title"))
+st.markdown(_("data.intro"))
+
+# --- add a dataset -------------------------------------------------------------------------------------------
+with st.container(border=True):
+    st.subheader(_("data.add_title"))
+    source = st.radio(_("data.source"), ["upload", "demo", "path"], key="data_source", horizontal=True,
+                      format_func=lambda s: _(f"data.source.{s}"))
+    ref, upload = None, None
+    if source == "upload":
+        upload = st.file_uploader(_("data.upload_label"), type=["zip"], help=_("data.upload_help"), key="data_upload")
+    elif source == "demo":
+        demo = st.selectbox(_("data.demo_label"), list(data.DEMOS), key="data_demo",
+                            format_func=lambda d: _(f"data.demo.{d}"))
+        st.caption(_(f"data.demo.{demo}.about"))
+        ref = f"demo:{demo}"
+    else:
+        ref = st.text_input(_("data.path_label"), key="data_path", placeholder="/srv/datasets/flowers.zip").strip() or None
+    with st.expander(_("data.split_options")):
+        st.caption(_("data.split_help"))
+        c1, c2 = st.columns(2)
+        val = c1.slider(_("data.val_fraction"), 0.1, 0.4, data.VAL_FRACTION, 0.05, key="data_val")
+        test = c2.slider(_("data.test_fraction"), 0.0, 0.3, data.TEST_FRACTION, 0.05, key="data_test")
+    if st.button(_("data.ingest"), type="primary", key="data_ingest", disabled=upload is None and ref is None):
+        bar = st.progress(0.0, text=_("data.working"))
+
+        def progress(fraction: float, _message: str) -> None:
+            bar.progress(min(max(fraction, 0.0), 1.0), text=f"{_('data.working')} {fraction:.0%}")
+
+        with user_errors():
+            if upload is not None:
+                saved = data.save_upload(upload, upload.name)  # streamed to the data dir; read from there
+                try:
+                    ds = data.open_dataset(str(saved), progress, val_fraction=val, test_fraction=test)
+                finally:
+                    data.discard_upload(saved)
+            else:
+                ds = data.open_dataset(ref, progress, val_fraction=val, test_fraction=test)
+            st.session_state["data_pick"] = ds.id  # show the new one (set before its selectbox is drawn)
+            bar.progress(1.0, text=_("data.done", name=ds.name, n=len(ds)))
+
+# --- stored datasets -----------------------------------------------------------------------------------------
+st.subheader(_("data.stored_title"))
+infos = data.list_datasets()
+if not infos:
+    st.info(_("data.none_stored"))
+    st.stop()
+by_id = {i.id: i for i in infos}
+if st.session_state.get("data_pick") not in by_id:
+    st.session_state["data_pick"] = infos[0].id
+chosen = st.selectbox(_("data.pick"), list(by_id), key="data_pick",
+                      format_func=lambda i: _("data.pick_item", name=by_id[i].name, n=by_id[i].num_images,
+                                              k=len(by_id[i].classes), created=by_id[i].created[:16].replace("T", " ")))
+st.dataframe(pd.DataFrame([{_("data.col.name"): i.name, _("data.col.images"): i.num_images,
+                            _("data.col.classes"): len(i.classes), _("data.col.created"): i.created[:19].replace("T", " "),
+                            _("data.col.id"): i.id} for i in infos]), hide_index=True, width="stretch")
+with st.popover(_("data.delete"), icon="🗑️"):
+    if st.button(_("data.delete_confirm", name=by_id[chosen].name), key="data_delete", type="primary"):
+        with user_errors():
+            data.delete_dataset(chosen)
+            st.session_state.pop("data_pick", None)
+            st.toast(_("data.deleted", name=by_id[chosen].name))
+            st.rerun()
+
+# --- the report ----------------------------------------------------------------------------------------------
+with user_errors():
+    ds = data.open_dataset(chosen)
+    r = ds.report
+    st.subheader(_("data.report_title"))
+    m = st.columns(5)
+    m[0].metric(_("data.m.images"), f"{r['num_images']:,}")
+    m[1].metric(_("data.m.classes"), len(r["classes"]))
+    m[2].metric(_("data.m.working"), f"{ds.cache_size}×{ds.cache_size}")
+    m[3].metric(_("data.m.split"), " / ".join(str(r["split"][k]) for k in ("train", "val", "test")))
+    m[4].metric(_("data.m.skipped"), len(r["skipped"]))
+    st.caption(_("data.use_hint", id=ds.id))
+
+    for w in r["warning_items"]:
+        st.warning(_(f"data.warn.{w['code']}", **w["params"]), icon="⚠️")
+    if not r["warning_items"]:
+        st.success(_("data.no_warnings"))
+
+    left, right = st.columns(2)
+    left.plotly_chart(class_counts_figure(r["split_counts"], r["classes"], lang()), width="stretch")
+    right.plotly_chart(sizes_figure(ds.original_sizes, ds.cache_size, lang()), width="stretch")
+    sizes = r["sizes"]
+    right.caption(_("data.sizes_caption", size=ds.cache_size, upscaled=sizes["upscaled"], n=r["num_images"],
+                    formats=", ".join(f"{k} {v}" for k, v in sizes["formats"].items())))
+    left.dataframe(pd.DataFrame({_(f"data.stat.{s}"): [sizes["width"][s], sizes["height"][s]]
+                                 for s in ("min", "median", "mean", "max")},
+                                index=[_("data.stat.width"), _("data.stat.height")]), width="stretch")
+
+    st.subheader(_("data.thumbs_title"))
+    for cls, items in data.thumbnails(ds, per_class=10).items():
+        st.markdown(f"**{_('data.thumbs_class', cls=cls, n=r['counts'][cls])}**")
+        st.image([a for a, _n in items], caption=[n.rsplit("/", 1)[-1] for _a, n in items], width=88)
+
+    if r["skipped"]:
+        with st.expander(_("data.skipped_title", n=len(r["skipped"]))):
+            st.dataframe(pd.DataFrame([{_("data.col.path"): s["path"], _("data.col.reason"): _(f"data.skip.{s['code']}"),
+                                        _("data.col.detail"): s["reason"]} for s in r["skipped"]]),
+                         hide_index=True, width="stretch")
+    if r["duplicates"]:
+        with st.expander(_("data.duplicates_title", n=r["num_duplicate_groups"])):
+            st.dataframe(pd.DataFrame([{_("data.col.path"): " = ".join(d["files"]),
+                                        _("data.col.classes"): ", ".join(d["classes"]),
+                                        _("data.col.splits"): ", ".join(_(f"data.split.{s}") for s in d["splits"])}
+                                       for d in r["duplicates"]]), hide_index=True, width="stretch")
