@@ -441,24 +441,26 @@ def profile(name: str, input_size: Optional[int] = None) -> Profile:
         raise UserError(f"{entry.label} cannot run at {size} px: {reason}.") from None
 
 
+def profile_or_error(name: str, input_size: Optional[int] = None, layers: bool = True) -> dict:
+    """``profile(...).to_dict()``, or, when the model cannot be profiled, a row with ``error`` (one sentence)
+    and whatever is still known (label, year, parameter count)."""
+    try:
+        return profile(name, input_size).to_dict(layers=layers)
+    except UserError as exc:
+        row = {"model": name, "error": str(exc)}
+        try:
+            entry = zoo.get_entry(name)
+            row.update(model=entry.name, label=entry.label, family=entry.family, year=entry.year)
+            row["params"] = sum(p.numel() for p in skeleton(entry).parameters())
+        except Exception:  # noqa: BLE001 - an unknown name has nothing more to say
+            pass
+        return row
+
+
 def compare(names: list[str], input_size: Optional[int] = None) -> list[dict]:
     """Summary rows for several models; a model that fails gets a row with its error and its parameters,
     and the others still come back."""
-    rows = []
-    for name in names:
-        try:
-            rows.append(profile(name, input_size).to_dict(layers=False))
-        except UserError as exc:
-            row = {"model": name, "error": str(exc)}
-            try:
-                entry = zoo.get_entry(name)
-                model = skeleton(entry)
-                row.update(label=entry.label, family=entry.family, year=entry.year,
-                           params=sum(p.numel() for p in model.parameters()))
-            except Exception:  # noqa: BLE001
-                pass
-            rows.append(row)
-    return rows
+    return [profile_or_error(n, input_size, layers=False) for n in names]
 
 
 # -------------------------------------------------------------------------------------------- latency
@@ -551,3 +553,51 @@ def add_commands(sub) -> None:
     p.add_argument("--size", type=int, default=None, help="input size in pixels (default: the model's own)")
     p.add_argument("--layers", action="store_true", help="include the per-layer table")
     p.add_argument("--latency", action="store_true", help="also measure latency at batch 1 and 32 (slow on CPU)")
+
+
+# ------------------------------------------------------------------------------- field on a picture
+SAMPLE_IMAGES = ("chelsea", "coffee", "astronaut")
+
+
+def sample_image(key: str):
+    """One of scikit-image's bundled photographs as a PIL image (no download)."""
+    from PIL import Image
+    from skimage import data
+    if key not in SAMPLE_IMAGES:
+        raise UserError(f"Unknown sample image '{key}'; choose one of {', '.join(SAMPLE_IMAGES)}.")
+    return Image.fromarray(getattr(data, key)()).convert("RGB")
+
+
+def field_picture(built: zoo.BuiltModel, image, input_size: int, stage: dict, cell: tuple[int, int]) -> dict:
+    """Theoretical and effective receptive field of one feature-map cell, drawn on ``image``.
+
+    Args:
+        built: the model as ``build_model`` made it (its preprocessing is used at ``input_size``).
+        image: a PIL RGB image.
+        stage: one entry of ``Profile.to_dict()["stages"]`` (a spatial stage).
+        cell: (row, column) in that stage's feature map.
+
+    Returns:
+        ``image`` (the resized, centre-cropped input as uint8), ``heat`` (|gradient|, max 1), ``box`` (the
+        theoretical field clipped to the image: top, bottom, left, right), ``receptive_field``,
+        ``effective_stride``, ``erf_side`` (side of the square holding 90 % of the gradient), ``center``.
+    """
+    import numpy as np
+    from torchvision.transforms import v2 as T
+
+    from core.receptive_field import effective_field
+    if stage.get("receptive_field") is None or len(stage.get("out_shape", ())) != 3:
+        raise UserError(f"The stage '{stage.get('name')}' has no spatial feature map to explain.")
+    pre = built.preprocess.with_input_size(int(input_size))
+    shown = T.Compose([T.Resize(pre.resize_size, antialias=True), T.CenterCrop(pre.input_size)])(image)
+    x = pre.transform()(image)
+    module = stage["modules"][-1]
+    erf = effective_field(built.model, x, module, cell)
+    rf, j = stage["receptive_field"], stage["effective_stride"]
+    r0, c0 = stage["field_start"]
+    top, left = r0 + cell[0] * j, c0 + cell[1] * j
+    size = int(input_size)
+    box = (max(top, 0), min(top + rf - 1, size - 1), max(left, 0), min(left + rf - 1, size - 1))
+    return {"image": np.asarray(shown, dtype=np.uint8), "heat": erf["heat"], "box": box,
+            "receptive_field": rf, "effective_stride": j, "erf_side": erf["mass_side"],
+            "center": erf["center"], "feature_shape": erf["shape"], "clipped": rf > size}

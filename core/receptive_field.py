@@ -424,7 +424,7 @@ def effective_field(model: nn.Module, image: torch.Tensor, module_name: str, cel
     Returns:
         ``heat`` (H, W) numpy array of |gradient| summed over colour channels, normalised to max 1;
         ``shape`` of the feature map; ``mass_side`` the side in pixels of the smallest square centred on the
-        gradient's peak region that holds 90 % of the gradient mass.
+        gradient's centre of mass (``center``, row and column) that holds 90 % of the gradient mass.
     """
     was_training = model.training
     param = next(model.parameters())
@@ -446,15 +446,14 @@ def effective_field(model: nn.Module, image: torch.Tensor, module_name: str, cel
         for p, f in zip(model.parameters(), flags):
             p.requires_grad_(f)
     heat = x.grad[0].abs().sum(0).detach().float().cpu().numpy()
-    total = float(heat.sum())
-    side = 0
-    if total > 0:
+    side, center = 0, ((heat.shape[0] - 1) / 2, (heat.shape[1] - 1) / 2)
+    if float(heat.sum()) > 0 and np.isfinite(heat).all():
         heat = heat / heat.max()
-        side = _mass_square(heat, 0.9)
-    return {"heat": heat, "shape": tuple(y.shape[1:]), "mass_side": side}
+        side, center = _mass_square(heat, 0.9)
+    return {"heat": heat, "shape": tuple(y.shape[1:]), "mass_side": side, "center": center}
 
 
-def _mass_square(heat: np.ndarray, frac: float) -> int:
+def _mass_square(heat: np.ndarray, frac: float) -> tuple[int, tuple[float, float]]:
     """Side of the smallest square, centred on the gradient's centre of mass, that holds ``frac`` of its sum."""
     h, w = heat.shape
     total = heat.sum()
@@ -463,7 +462,7 @@ def _mass_square(heat: np.ndarray, frac: float) -> int:
     cum = np.cumsum(np.bincount(np.maximum(np.abs(ys - cy), np.abs(xs - cx)).astype(int).ravel(),
                                 weights=heat.ravel()))
     r = int(np.searchsorted(cum, frac * total))
-    return int(min(2 * r + 1, max(h, w)))
+    return int(min(2 * r + 1, max(h, w))), (cy, cx)
 
 
 def module_fields(model: nn.Module, input_size: int) -> dict[str, Info]:
