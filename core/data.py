@@ -29,6 +29,7 @@ import uuid
 import zipfile
 import zlib
 from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -59,6 +60,8 @@ MAX_ENTRY_BYTES = 256 * 1024 ** 2
 MAX_RATIO = 100             # uncompressed / compressed for one entry, checked once it passes RATIO_FLOOR
 RATIO_FLOOR = 8 * 1024 ** 2
 CHUNK = 1024 * 1024
+DECODE_THREADS = max(1, min(4, os.cpu_count() or 1))
+DECODE_BATCH = 4 * DECODE_THREADS  # files read ahead of the decoders (bounds memory to a few files)
 
 DEMOS = {"digits": "Digits (scikit-learn, 8×8)", "faces": "Faces vs. not faces (scikit-image LFW subset)"}
 ARCHIVE_SUFFIXES = frozenset({".zip", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".7z", ".rar", ".zst", ".jar"})
@@ -983,25 +986,42 @@ def _ingest(builder: _Builder, src: _Source) -> None:
             builder.progress(0.05 + 0.1 * k / max(n, 1), f"reading headers {k}/{n}")
     side = _choose_size(short)
     builder.allocate(n, side)
-    for k, cand in enumerate(src.candidates):
-        try:
-            data = cand.read()
-            im = imgs.open_rgb(data, name=cand.rel, min_side=side)
-            with_size = imgs.probe_size(data) or im.size
-            fmt = _format_of(data)
-            arr = imgs.fit_square(im, side)
-        except DatasetRejected:
-            raise
-        except imgs.ImageRejected as exc:
-            if exc.code == "too_large":  # a decompression bomb (or a file far beyond a photo) refuses the archive
-                raise DatasetRejected(f"'{cand.rel}' is too large to be a dataset image ({_reason(str(exc), cand.rel)}"
-                                      f"); the dataset was refused, so remove or shrink that file.") from None
-            builder.skip(cand.rel, exc.code, _reason(str(exc), cand.rel))
-            continue
-        builder.add(arr, index[cand.raw_class], cand.rel, hashlib.sha256(data).hexdigest(), with_size, fmt)
-        if k % 10 == 0 or k == n - 1:
-            builder.progress(0.15 + 0.8 * (k + 1) / n, f"decoding {k + 1}/{n}")
+    done = 0
+    # Reading (and counting bytes) stays in this thread, in order; decoding runs in a few threads because
+    # Pillow releases the GIL while it decodes. A batch bounds how many files are held in memory at once.
+    with ThreadPoolExecutor(max_workers=DECODE_THREADS) as pool:
+        for start in range(0, n, DECODE_BATCH):
+            batch = []
+            for cand in src.candidates[start:start + DECODE_BATCH]:
+                try:
+                    payload = cand.read()
+                except imgs.ImageRejected as exc:
+                    batch.append((cand, exc))
+                    continue
+                batch.append((cand, pool.submit(_decode, payload, cand.rel, side)))
+            for cand, job in batch:
+                try:
+                    if isinstance(job, Exception):
+                        raise job
+                    arr, size, fmt, digest = job.result()
+                except imgs.ImageRejected as exc:
+                    if exc.code == "too_large":  # a decompression bomb (or a file far beyond a photo) refuses it all
+                        raise DatasetRejected(f"'{cand.rel}' is too large to be a dataset image "
+                                              f"({_reason(str(exc), cand.rel)}); the dataset was refused, so remove "
+                                              f"or shrink that file.") from None
+                    builder.skip(cand.rel, exc.code, _reason(str(exc), cand.rel))
+                    continue
+                builder.add(arr, index[cand.raw_class], cand.rel, digest, size, fmt)
+            done += len(batch)
+            builder.progress(0.15 + 0.8 * done / n, f"decoding {done}/{n}")
     builder.skipped = src.skipped + builder.skipped
+
+
+def _decode(payload: bytes, rel: str, side: int) -> tuple[np.ndarray, tuple[int, int], str, str]:
+    """One file's bytes -> (S×S×3 uint8, original size, format, sha256); raises ImageRejected."""
+    im = imgs.open_rgb(payload, name=rel, min_side=side)
+    size = imgs.probe_size(payload) or im.size
+    return imgs.fit_square(im, side), size, _format_of(payload), hashlib.sha256(payload).hexdigest()
 
 
 def _reason(message: str, rel: str) -> str:
