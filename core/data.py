@@ -301,7 +301,8 @@ def _check_fractions(val: float, test: float) -> tuple[float, float]:
     return round(val, 4), round(test, 4)
 
 
-_THREAD_LOCKS: dict[str, threading.Lock] = defaultdict(threading.Lock)
+_THREAD_LOCKS: dict[str, threading.Lock] = {}
+_THREAD_LOCKS_GUARD = threading.Lock()
 
 
 @contextmanager
@@ -309,7 +310,9 @@ def _lock(ds_id: str):
     """Serialise work on one id across threads (a lock) and processes (flock on a lock file)."""
     lock_dir = datasets_root() / ".locks"
     lock_dir.mkdir(exist_ok=True)
-    with _THREAD_LOCKS[ds_id]:
+    with _THREAD_LOCKS_GUARD:
+        thread_lock = _THREAD_LOCKS.setdefault(ds_id, threading.Lock())
+    with thread_lock:
         with open(lock_dir / f"{ds_id}.lock", "a+b") as fh:
             try:
                 import fcntl

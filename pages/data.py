@@ -77,7 +77,7 @@ with user_errors():
     r = ds.report
     st.subheader(_("data.report_title"))
     m = st.columns(5)
-    m[0].metric(_("data.m.images"), f"{r['num_images']:,}")
+    m[0].metric(_("data.m.images"), f"{r['num_images']:,}".replace(",", "." if lang() == "pt" else ","))
     m[1].metric(_("data.m.classes"), len(r["classes"]))
     m[2].metric(_("data.m.working"), f"{ds.cache_size}×{ds.cache_size}")
     m[3].metric(_("data.m.split"), " / ".join(str(r["split"][k]) for k in ("train", "val", "test")))

@@ -592,6 +592,19 @@ def test_progress_is_reported(data_dir, tmp_path):
     assert fracs == sorted(fracs) and fracs[-1] == 1.0 and all(isinstance(m, str) for _, m in seen)
 
 
+def test_an_interrupted_ingest_leaves_nothing_behind(data_dir, tmp_path):
+    z = make_zip(tmp_path / "stop.zip", good_entries(n=40))
+
+    def stop_halfway(fraction, message):
+        if fraction > 0.5 and fraction < 1:
+            raise KeyboardInterrupt  # what a closed browser tab or Ctrl-C does to the running script
+
+    with pytest.raises(KeyboardInterrupt):
+        open_dataset(str(z), progress=stop_halfway)
+    assert {p.name for p in (data_dir / "datasets").iterdir()} == {".locks"}
+    assert len(open_dataset(str(z))) == 80  # and the next try works
+
+
 def test_thumbnails(data_dir):
     ds = open_dataset("demo:digits")
     th = data.thumbnails(ds, per_class=3)
@@ -704,7 +717,7 @@ def test_page_with_no_dataset_ingests_a_demo_then_deletes_it(data_dir):
     assert not at.exception and not at.error
     assert [i.name for i in list_datasets()] == ["Digits (scikit-learn, 8×8)"]
     assert at.selectbox(key="data_pick").value == list_datasets()[0].id
-    assert at.metric[0].value == "1,797"
+    assert at.metric[0].value == "1.797"  # pt-BR groups thousands with a dot
     at.button(key="data_delete").click().run()
     assert not at.exception and list_datasets() == []
 
