@@ -60,6 +60,7 @@ MAX_ENTRY_BYTES = 256 * 1024 ** 2
 MAX_RATIO = 100             # uncompressed / compressed for one entry, checked once it passes RATIO_FLOOR
 RATIO_FLOOR = 8 * 1024 ** 2
 CHUNK = 1024 * 1024
+PROBE_BYTES = 256 * 1024    # how much of a file the size probe may read
 DECODE_THREADS = max(1, min(4, os.cpu_count() or 1))
 DECODE_BATCH = 4 * DECODE_THREADS  # files read ahead of the decoders (bounds memory to a few files)
 
@@ -900,9 +901,9 @@ def _zip_reader(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str, budget: 
 
 def _zip_prober(zf: zipfile.ZipFile, info: zipfile.ZipInfo):
     def probe():
-        try:
+        try:  # only a prefix: a header pointing far into a compressed entry must not make us inflate it all
             with zf.open(info) as fh:
-                return imgs.probe_size(fh)
+                return imgs.probe_size(fh.read(PROBE_BYTES))
         except Exception:  # noqa: BLE001 - the full read reports the real problem
             return None
     return probe
@@ -953,9 +954,17 @@ def _build_folder(builder: _Builder, root: Path) -> None:
                 skipped.append({"path": "/".join(parts), "reason": "symbolic link or special file (not followed)",
                                 "code": "symlink"})
                 continue
-            files.append((parts, _file_reader(p, "/".join(parts)), lambda p=p: imgs.probe_size(p)))
+            files.append((parts, _file_reader(p, "/".join(parts)), lambda p=p: _probe_file(p)))
     src = _organise(files, dirs, skipped, "folder")
     _ingest(builder, src)
+
+
+def _probe_file(path: Path) -> tuple[int, int] | None:
+    try:
+        with open(path, "rb") as fh:
+            return imgs.probe_size(fh.read(PROBE_BYTES))
+    except OSError:
+        return None
 
 
 def _file_reader(path: Path, shown: str) -> Callable[[], bytes]:
