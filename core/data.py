@@ -168,7 +168,7 @@ def open_dataset(ref: str, progress: Progress | None = None, *, name: str | None
         return _get_or_build(ds_id, lambda b: _build_folder(b, path), name or path.name, "folder", splits, progress)
     progress(0.0, "hashing the archive")
     _check_zip_file(path)
-    ds_id = _make_id(_hash_file(path), splits)
+    ds_id = _make_id(_upload_digest(path) or _hash_file(path), splits)
     return _get_or_build(ds_id, lambda b: _build_zip(b, path), name or path.stem, "zip", splits, progress)
 
 
@@ -222,12 +222,16 @@ def save_upload(fileobj: BinaryIO, filename: str) -> Path:
         if hasattr(fileobj, "seek"):
             fileobj.seek(0)
         written = 0
+        digest = hashlib.sha256()
         with open(dest, "wb") as out:
             while chunk := fileobj.read(CHUNK):
                 written += len(chunk)
                 if written > limit:
                     raise DatasetRejected(f"'{stem}' is larger than the {MAX_UPLOAD_MB} MB upload limit.")
+                digest.update(chunk)
                 out.write(chunk)
+        # hashed while copying, so a re-upload of a stored zip opens without reading it a second time
+        _write_json(folder / ".digest.json", {"sha256": digest.hexdigest(), "size": written})
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -731,6 +735,18 @@ def _hash_file(path: Path) -> bytes:
         while chunk := fh.read(CHUNK):
             h.update(chunk)
     return h.digest()
+
+
+def _upload_digest(path: Path) -> bytes | None:
+    """The digest save_upload computed while copying (only for files it made inside the data dir)."""
+    side = path.parent / ".digest.json"
+    try:
+        if path.parent.parent != (data_dir() / "uploads").resolve() or not side.is_file():
+            return None
+        info = _read_json(side)
+        return bytes.fromhex(info["sha256"]) if info["size"] == path.stat().st_size else None
+    except (OSError, ValueError, KeyError):
+        return None
 
 
 def _hash_folder(root: Path) -> bytes:

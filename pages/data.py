@@ -100,9 +100,13 @@ with user_errors():
                                 index=[_("data.stat.width"), _("data.stat.height")]), width="stretch")
 
     st.subheader(_("data.thumbs_title"))
+    many = len(ds.classes) > 12  # a long list of classes folds away
     for cls, items in data.thumbnails(ds, per_class=10).items():
-        st.markdown(f"**{_('data.thumbs_class', cls=cls, n=r['counts'][cls])}**")
-        st.image([a for a, _n in items], caption=[n.rsplit("/", 1)[-1] for _a, n in items], width=88)
+        label = _("data.thumbs_class", cls=cls, n=r["counts"][cls])
+        box = st.expander(label) if many else st.container()
+        if not many:
+            box.markdown(f"**{label}**")
+        box.image([a for a, _n in items], caption=[n.rsplit("/", 1)[-1] for _a, n in items], width=88)
 
     if r["skipped"]:
         with st.expander(_("data.skipped_title", n=len(r["skipped"]))):

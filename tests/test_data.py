@@ -581,6 +581,8 @@ def test_upload_is_streamed_into_the_data_dir_and_discarded(data_dir, tmp_path):
     assert saved.resolve().is_relative_to(data_dir.resolve()) and saved.name == "My Photos.zip"
     ds = open_dataset(str(saved))
     assert ds.name == "My Photos"
+    assert data._upload_digest(saved) == data._hash_file(z)  # hashed while streaming, same as reading it
+    assert ds.id == open_dataset(str(z)).id
     data.discard_upload(saved)
     assert not saved.exists() and not any((data_dir / "uploads").iterdir())
 
