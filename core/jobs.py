@@ -75,7 +75,7 @@ ACTIVE = frozenset({QUEUED, RUNNING})
 RESUMABLE = frozenset({INTERRUPTED, CANCELLED})
 
 DEFAULT_ENTRY = "core.finetune:fit"
-RUN_ID_RE = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")
+RUN_ID_RE = re.compile(r"\A\d{8}-\d{6}-[0-9a-f]{6}\Z")
 HEARTBEAT_S = 5.0        # the worker refreshes status.json this often
 PROGRESS_EVERY_S = 0.3   # progress.json at most this often (phase and epoch changes always)
 WORKER_MODULE = "core.jobs_worker"
@@ -165,6 +165,16 @@ def _pid_alive(pid: Optional[int], run_id: Optional[str] = None) -> bool:
     return True
 
 
+def human_seconds(seconds: float) -> str:
+    """``42 s``, ``3 min 05 s``, ``1 h 20 min``: durations for status lines (the same in English and Portuguese)."""
+    s = max(0, int(round(float(seconds))))
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60:02d} s"
+    return f"{s // 3600} h {s % 3600 // 60:02d} min"
+
+
 # ------------------------------------------------------------------------------------------- run folders
 def runs_dir(root: Optional[Path] = None) -> Path:
     """``<data_dir>/runs``, created on first use."""
@@ -185,7 +195,7 @@ def run_path(run_id: str, root: Optional[Path] = None, must_exist: bool = True) 
         UserError: the id does not have the run-id shape (so nothing outside ``runs/`` can be named), or no
             such run exists.
     """
-    rid = str(run_id or "").strip()
+    rid = str(run_id or "")
     if not RUN_ID_RE.match(rid):
         raise UserError(f"'{str(run_id)[:60]}' is not a run id; run ids look like 20260101-120000-a1b2c3 "
                         "(see `python -m core jobs list`).")
@@ -278,7 +288,7 @@ def queue(root: Optional[Path] = None) -> list[str]:
     return [rid for rid, _ in _queued_order(root)]
 
 
-def reconcile(root: Optional[Path] = None, exit_codes: Optional[dict] = None) -> list[str]:
+def reconcile(root: Optional[Path] = None, exit_code: Optional[Callable[[str], Optional[int]]] = None) -> list[str]:
     """Mark ``running`` runs whose worker is gone as ``interrupted``; returns their ids.
 
     Safe to call from any process at any time: the check is repeated under the run's lock.
@@ -295,7 +305,7 @@ def reconcile(root: Optional[Path] = None, exit_codes: Optional[dict] = None) ->
             st = _read_json(d / "status.json", {}) or {}
             if st.get("state") != RUNNING or _pid_alive(st.get("pid"), d.name):
                 continue
-            code = (exit_codes or {}).get(d.name)
+            code = exit_code(d.name) if exit_code else None
             epochs = len(_read_jsonl(d / "metrics.jsonl"))
             how = f" (exit code {code})" if code is not None else ""
             st.update(state=INTERRUPTED, ended=_now(), exit_code=code,
@@ -307,13 +317,18 @@ def reconcile(root: Optional[Path] = None, exit_codes: Optional[dict] = None) ->
     return changed
 
 
-def _eta(status: dict, progress: Optional[dict]) -> Optional[float]:
+def _eta(status: dict, progress: Optional[dict], fraction: float) -> Optional[float]:
+    """Seconds left: fit's own estimate when it gives one, else elapsed time scaled by the fraction done."""
     if status.get("state") != RUNNING or not progress:
         return None
     eta = progress.get("eta_s")
-    if isinstance(eta, (int, float)):
+    if isinstance(eta, (int, float)) and eta > 0:
         # the event is a moment old: count down from when it was written
         return max(0.0, float(eta) - max(0.0, time.time() - float(progress.get("time") or time.time())))
+    started = status.get("started")
+    if started and 0.02 < fraction < 1.0:
+        spent = time.time() - float(started)
+        return spent * (1.0 - fraction) / fraction
     return None
 
 
@@ -325,6 +340,10 @@ def _fraction(progress: Optional[dict], state: str) -> float:
         return 0.0
     epochs = max(1, int(progress.get("epochs") or 1))
     epoch = int(progress.get("epoch") or 0)
+    if progress.get("phase") == "epoch":  # an epoch just ended
+        return max(0.0, min(1.0, epoch / epochs))
+    if progress.get("phase") == "results":  # evaluating the best weights and exporting
+        return 0.99
     steps = max(1, int(progress.get("steps") or 1))
     step = min(steps, int(progress.get("step") or 0))
     epoch0 = max(0, epoch - 1) if epoch >= 1 else 0  # events count epochs from 1
@@ -349,6 +368,7 @@ def _info(rdir: Path, root: Optional[Path] = None, positions: Optional[dict] = N
         status["queue_position"] = positions.get(rdir.name)
     else:
         status["queue_position"] = None
+    fraction = _fraction(progress, state)
     started, ended = status.get("started"), status.get("ended")
     elapsed = (ended or time.time()) - started if started else None
     return {
@@ -356,7 +376,7 @@ def _info(rdir: Path, root: Optional[Path] = None, positions: Optional[dict] = N
         "alive": state == RUNNING and _pid_alive(status.get("pid"), rdir.name),
         "label": job.get("label", ""), "data": cfg.get("data"), "model": cfg.get("model"),
         "strategy": cfg.get("strategy"), "epochs": cfg.get("epochs"), "resume": bool(job.get("resume")),
-        "progress": progress, "fraction": _fraction(progress, state), "eta_s": _eta(status, progress),
+        "progress": progress, "fraction": fraction, "eta_s": _eta(status, progress, fraction),
         "elapsed_s": round(elapsed, 1) if elapsed is not None else None,
         "cancel_requested": (rdir / "cancel").exists(),
     }
@@ -569,13 +589,10 @@ class JobManager:
         with self._tick_lock:
             if self._stop.is_set() or not self._try_lead():
                 return []
-            codes = {}
+            reconcile(self.root, self._exit_code)
             for rid, proc in list(self._children.items()):
-                code = proc.poll()
-                if code is not None:
-                    codes[rid] = code
+                if proc.poll() is not None:  # reap finished workers (no zombies)
                     del self._children[rid]
-            reconcile(self.root, codes)
             busy = {s: 0 for s in self.slots}
             for d in runs_dir(self.root).iterdir():
                 if RUN_ID_RE.match(d.name):
@@ -602,6 +619,16 @@ class JobManager:
                             st["queue_position"] = pos
                             _write_json(rdir / "status.json", st)
             return launched
+
+    def _exit_code(self, rid: str) -> Optional[int]:
+        """The exit status of this manager's own worker for ``rid`` (called once it is known to be gone)."""
+        proc = self._children.get(rid)
+        if proc is None:
+            return None
+        try:
+            return proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            return None
 
     def _launch(self, rdir: Path, device: str) -> bool:
         rid = rdir.name
@@ -715,15 +742,27 @@ def run_worker(run_dir: str | Path) -> int:
     cancel_file = rdir / "cancel"
     steps_after_cancel = [0]
     last = {"t": 0.0, "key": None}
+    current: dict = {}
 
     def on_progress(event: dict) -> None:
-        if cancel_file.exists():
+        if cancel_file.exists() and event.get("phase") in ("train", "val", "features"):
             steps_after_cancel[0] += 1
-        key = (event.get("phase"), event.get("epoch"))
         now = time.time()
+        if event.get("phase") == "message":
+            # a message does not replace where the run is; it rides along with the last step event
+            current["message"] = event.get("message")
+            key = ("message", current["message"])
+        else:
+            if event.get("phase") != current.get("phase"):
+                current.pop("message", None)  # a message belongs to the phase it was said in
+            current.update({k: v for k, v in event.items() if k != "message" or v})
+            for k in ("step", "steps", "loss"):
+                if k not in event:
+                    current.pop(k, None)
+            key = (event.get("phase"), event.get("epoch"))
         final_step = event.get("steps") is not None and event.get("step") == event.get("steps")
         if key != last["key"] or final_step or now - last["t"] >= PROGRESS_EVERY_S:
-            _write_json(rdir / "progress.json", {**event, "time": round(now, 3)}, durable=False)
+            _write_json(rdir / "progress.json", {**current, "time": round(now, 3)}, durable=False)
             last.update(t=now, key=key)
 
     def should_stop() -> bool:
