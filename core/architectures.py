@@ -17,7 +17,7 @@ import logging
 import statistics
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Optional
+from typing import Callable, Optional
 
 import torch
 from torch import nn
@@ -348,11 +348,19 @@ def _layer_rows(model: nn.Module, records: dict, counts: Optional[dict]) -> list
 
 
 def profile_module(model: nn.Module, input_size: int, entry: Optional[zoo.ModelEntry] = None,
-                   counted_on: Optional[str] = None) -> Profile:
+                   counted_on: Optional[str] = None, cpu_fallback: Optional[Callable[[], nn.Module]] = None
+                   ) -> Profile:
     """Profile any ImageNet-shaped classifier (meta or real tensors) at a square ``input_size``.
+
+    Args:
+        cpu_fallback: makes a real CPU copy of the model; used when the model cannot run on the meta device
+            (data-dependent code such as ``.numpy()`` or ``nonzero()``), and only then.
 
     If the flop counter fails, MACs are reported as unavailable with the reason and the rest is still computed.
     """
+    if cpu_fallback is not None and _device_of(model).type == "meta" and not _runs(model, input_size):
+        _log.info("%s cannot run on the meta device; profiling a CPU build", type(model).__name__)
+        model, counted_on = cpu_fallback(), "cpu"
     entry = entry or zoo.ModelEntry(type(model).__name__.lower(), type(model).__name__, "", 0, "", "custom")
     model.eval()
     stages = zoo.model_stages(model, input_size)
@@ -422,21 +430,14 @@ def profile(name: str, input_size: Optional[int] = None) -> Profile:
     if not 1 <= size <= MAX_INPUT_SIZE:
         raise UserError(f"Input size {size} px is out of range; choose between 1 and {MAX_INPUT_SIZE} px.")
     model = skeleton(entry)
+    if size != entry.input_size and not _runs(model, size) and _runs(model, entry.input_size):
+        raise _size_error(entry, size, "the forward pass fails")
     try:
-        return profile_module(model, size, entry, counted_on="meta")
+        return profile_module(model, size, entry, counted_on="meta",
+                              cpu_fallback=lambda: skeleton(entry, device="cpu"))
     except UserError:
         raise
-    except Exception as exc:  # noqa: BLE001 - decide whether the size or the meta device is to blame
-        reason = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
-        if size != entry.input_size and _runs(model, entry.input_size):
-            raise _size_error(entry, size, reason) from None
-        _log.info("meta profiling of %s failed (%s); counting on a CPU build", entry.name, reason)
-    model = skeleton(entry, device="cpu")
-    try:
-        return profile_module(model, size, entry, counted_on="cpu")
-    except UserError:
-        raise
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - the model cannot run at all at this size
         reason = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
         raise UserError(f"{entry.label} cannot run at {size} px: {reason}.") from None
 
@@ -529,8 +530,10 @@ def _text_profile(d: dict) -> str:
              f"{d['classifier_share']:.1%})",
              f"  MACs / FLOPs    {_num(d['macs'], 1e9)} GMACs / {_num(d['flops'], 1e9)} GFLOPs"
              + (f"  [{d['flops_error']}]" if d["flops_error"] else ""),
-             f"  receptive field {d['receptive_field']} px, effective stride {d['effective_stride']}, "
-             f"effective padding {d['effective_padding']}" + ("  (+ global context)" if d["global_context"] else ""),
+             (f"  receptive field {d['receptive_field']} px, effective stride {d['effective_stride']}, "
+              f"effective padding {d['effective_padding']}" + ("  (+ global context)" if d["global_context"] else "")
+              if d["receptive_field"] is not None else
+              "  receptive field the whole image (attention mixes every position)"),
              f"  depth           {d['depth']} weight layers; activations {_num(d['activation_bytes'], 2**20)} MB/image",
              f"  ImageNet top-1  {d['top1'] if d['top1'] is not None else 'n/a'}  ({d['top1_source']})",
              "", f"  {'stage':8} {'output':>16} {'params':>13} {'GMACs':>8} {'RF':>5} {'stride':>6}"]

@@ -7,7 +7,7 @@ import streamlit as st
 from core import architectures as arch
 from core.plots import architectures as plots
 from core.receptive_field import stack_fields
-from core.zoo import CATALOG
+from core.zoo import CATALOG, weights_available_offline
 from ui import cached_device_info, cached_model, lang, tr, user_errors, weights_notice
 
 _ = tr()
@@ -156,8 +156,11 @@ if good:
     st.subheader(_("architectures.rfimg_title"))
     st.markdown(_("architectures.rfimg_intro"))
     a, b, c = st.columns(3)
-    rf_model = a.selectbox(_("architectures.rfimg_model"), [r["model"] for r in good], format_func=label,
-                           key="arch_rf_model")
+    choices = [r["model"] for r in good]
+    # prefer a model with real pretrained weights: a random network's effective field says little
+    with_weights = [m for m in choices if weights_available_offline(m)]
+    rf_model = a.selectbox(_("architectures.rfimg_model"), choices, format_func=label, key="arch_rf_model",
+                           index=choices.index(with_weights[0]) if with_weights else 0)
     prof = next(r for r in good if r["model"] == rf_model)
     spatial = [s for s in prof["stages"] if s["name"] != "head" and s["receptive_field"] is not None
                and len(s["out_shape"]) == 3]

@@ -1,0 +1,111 @@
+"""Benchmark: profile every catalog model at 224 px from cold, against ptflops on the same models.
+
+    python benchmarks/bench_architectures.py            # both tools, a table and the three verdicts
+    python benchmarks/bench_architectures.py --json
+
+Each tool runs in its own fresh Python process, so the time includes importing torch/torchvision/timm
+(a cold start, as the page's first visit) and ``ru_maxrss`` is that process's own peak resident memory.
+
+* ours: ``core.architectures.profile(name, 224)``: meta-device build, one forward pass under
+  ``FlopCounterMode`` and the receptive-field tracker, plus ``model_stages``; parameters, MACs, receptive
+  field, depth, activations, per-layer table, top-1.
+* ptflops 0.7.5 (``get_model_complexity_info``, pytorch backend): it needs a real model with real weights on
+  the CPU and a real forward pass, and counts MACs and parameters only.
+
+Goals from the issue: every catalog model in under 20 s on 2 CPU cores, at least 3× faster than ptflops in the
+same run, and under 1.5 GB peak memory.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+_OURS = r"""
+import json, resource, sys, time
+t0 = time.perf_counter()
+sys.path.insert(0, {root!r})
+from core import architectures, zoo
+rows = []
+for entry in zoo.list_entries():
+    t = time.perf_counter()
+    p = architectures.profile(entry.name, 224)
+    rows.append({{"model": entry.name, "s": time.perf_counter() - t, "params": p.params, "macs": p.macs,
+                 "receptive_field": p.receptive_field, "counted_on": p.counted_on}})
+print(json.dumps({{"total_s": time.perf_counter() - t0, "rows": rows,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+
+_PTFLOPS = r"""
+import json, resource, sys, time, io
+t0 = time.perf_counter()
+sys.path.insert(0, {root!r})
+import torch
+from ptflops import get_model_complexity_info
+from core import zoo
+rows = []
+for entry in zoo.list_entries():
+    t = time.perf_counter()
+    model = zoo.build_model(entry.name, pretrained=False).model
+    with torch.no_grad():
+        macs, params = get_model_complexity_info(model, (3, 224, 224), as_strings=False,
+                                                 print_per_layer_stat=False, verbose=False, ost=io.StringIO())
+    del model
+    rows.append({{"model": entry.name, "s": time.perf_counter() - t, "params": params, "macs": macs}})
+print(json.dumps({{"total_s": time.perf_counter() - t0, "rows": rows,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+
+
+def _run(code: str, env: dict) -> dict:
+    out = subprocess.run([sys.executable, "-c", code.format(root=str(ROOT))], capture_output=True, text=True,
+                         env=env, cwd=ROOT, timeout=1800)
+    if out.returncode != 0:
+        raise SystemExit(f"benchmark subprocess failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--skip-ptflops", action="store_true")
+    args = ap.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="bench-arch-") as tmp:
+        env = {**os.environ, "CNNLAB_OFFLINE": "1", "HF_HUB_OFFLINE": "1", "CNNLAB_DATA_DIR": str(Path(tmp) / "data"),
+               "TORCH_HOME": str(Path(tmp) / "torch"), "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "2")}
+        ours = _run(_OURS, env)
+        theirs = None if args.skip_ptflops else _run(_PTFLOPS, env)
+    load = os.getloadavg()
+    result = {"ours": ours, "ptflops": theirs, "cpu_count": os.cpu_count(), "loadavg": [round(x, 2) for x in load]}
+    if theirs:
+        result["speedup"] = theirs["total_s"] / ours["total_s"]
+    result["goals"] = {"under_20_s": ours["total_s"] < 20, "under_1_5_gb": ours["peak_mb"] < 1536,
+                       "3x_faster_than_ptflops": None if not theirs else result["speedup"] >= 3}
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    by_name = {r["model"]: r for r in (theirs or {"rows": []})["rows"]}
+    print(f"{'model':24} {'ours s':>7} {'GMACs':>8} {'params':>12} {'RF':>5} | {'ptflops s':>9} {'GMACs':>8} {'params':>12}")
+    for r in ours["rows"]:
+        p = by_name.get(r["model"])
+        tail = f" | {p['s']:9.2f} {p['macs'] / 1e9:8.3f} {p['params']:12,}" if p else ""
+        rf = r["receptive_field"] if r["receptive_field"] is not None else "-"
+        print(f"{r['model']:24} {r['s']:7.2f} {r['macs'] / 1e9:8.3f} {r['params']:12,} {rf:>5}{tail}")
+    print(f"\nours:    {ours['total_s']:.1f} s from cold (imports included), peak RSS {ours['peak_mb']:.0f} MB")
+    if theirs:
+        print(f"ptflops: {theirs['total_s']:.1f} s from cold, peak RSS {theirs['peak_mb']:.0f} MB")
+        print(f"speed-up: {result['speedup']:.1f}×")
+    print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs")
+    for goal, ok in result["goals"].items():
+        print(f"  {goal:24} {'n/a' if ok is None else ('PASS' if ok else 'FAIL')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
