@@ -743,26 +743,25 @@ def run_worker(run_dir: str | Path) -> int:
     steps_after_cancel = [0]
     last = {"t": 0.0, "key": None}
     current: dict = {}
+    notices: list[dict] = []
 
     def on_progress(event: dict) -> None:
         if cancel_file.exists() and event.get("phase") in ("train", "val", "features"):
             steps_after_cancel[0] += 1
         now = time.time()
         if event.get("phase") == "message":
-            # a message does not replace where the run is; it rides along with the last step event
-            current["message"] = event.get("message")
-            key = ("message", current["message"])
+            # a notice (batch halved, early stop, resumed ...) is kept for the page; where the run is stays
+            notices.append({k: event.get(k) for k in ("message", "code", "args")} | {"time": round(now, 3)})
+            del notices[:-20]
+            key = ("message", len(notices))
         else:
-            if event.get("phase") != current.get("phase"):
-                current.pop("message", None)  # a message belongs to the phase it was said in
-            current.update({k: v for k, v in event.items() if k != "message" or v})
-            for k in ("step", "steps", "loss"):
-                if k not in event:
-                    current.pop(k, None)
+            current.clear()
+            current.update(event)
             key = (event.get("phase"), event.get("epoch"))
         final_step = event.get("steps") is not None and event.get("step") == event.get("steps")
         if key != last["key"] or final_step or now - last["t"] >= PROGRESS_EVERY_S:
-            _write_json(rdir / "progress.json", {**current, "time": round(now, 3)}, durable=False)
+            _write_json(rdir / "progress.json", {**current, "notices": notices, "time": round(now, 3)},
+                        durable=False)
             last.update(t=now, key=key)
 
     def should_stop() -> bool:

@@ -1,0 +1,330 @@
+"""Fine-tuning: choose data, backbone and strategy; start a background run; watch it live; read the results.
+
+Thin: widgets -> one FinetuneConfig -> core.jobs.start; everything shown is read from the run folder, so a
+rerun, a refresh or another browser re-attaches to the same run instead of starting a new one.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import streamlit as st
+
+from core import jobs
+from core.data import list_datasets, open_dataset
+from core.errors import UserError
+from core.i18n import all_strings
+from core.finetune import FinetuneConfig, default_image_size, estimate_epoch_seconds
+from core.plots import finetune as plots
+from core.settings import data_dir
+from core.zoo import CATALOG, DEFAULT_MODEL, WeightsInfo, get_entry, weights_available_offline
+from ui import cached_device_info, lang, tr, user_errors, weights_notice
+
+_ = tr()
+STRATEGIES = ("linear_probe", "partial", "full", "scratch")
+DEMOS = {"demo:digits": "finetune.page.demo_digits", "demo:faces": "finetune.page.demo_faces"}
+LR_CHOICES = (None, 1e-2, 3e-3, 1e-3, 3e-4, 1e-4, 3e-5, 1e-5)
+SIZE_CHOICES = (None, 32, 64, 96, 128, 160, 192, 224, 256, 299)
+POLL_S = 1.5
+KEYS = all_strings()
+
+
+@st.cache_resource(show_spinner=False)
+def job_manager(root: str) -> jobs.JobManager:
+    """One scheduler per server process and data directory, shared by every session."""
+    return jobs.JobManager(Path(root))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def stage_names(model: str) -> list[str]:
+    from core.zoo import build_model, model_stages
+    built = build_model(model, pretrained=False)
+    return [s.name for s in model_stages(built.model, input_size=64)]
+
+
+@st.cache_data(show_spinner=False, max_entries=4, ttl=600)
+def thumbnails(data_ref: str, indices: tuple) -> list:
+    ds = open_dataset(data_ref)
+    return [ds.images[i] for i in indices]
+
+
+def _state(s: str) -> str:
+    return _(f"finetune.page.state.{s}")
+
+
+def _when(t) -> str:
+    return time.strftime("%d/%m %H:%M", time.localtime(t)) if t else "-"
+
+
+manager = job_manager(str(data_dir()))
+device = cached_device_info()
+on_cpu = device["kind"] != "cuda"
+
+st.title(_("page.finetune"))
+st.markdown(_("finetune.page.intro"))
+st.caption(_("finetune.page.shared_note"))
+
+runs = jobs.list_runs()
+active = [r for r in runs if r["state"] in jobs.ACTIVE]
+
+# ------------------------------------------------------------------------------------------- new run
+with st.expander(_("finetune.page.new_run"), expanded=not active):
+    with user_errors():
+        stored = {d.id: _("finetune.page.dataset_option", name=d.name, images=d.num_images,
+                          classes=len(d.classes)) for d in list_datasets()}
+        options = {**stored, **{k: _(v) for k, v in DEMOS.items()}}
+        c1, c2 = st.columns(2)
+        data_ref = c1.selectbox(_("finetune.page.data"), list(options), format_func=options.get,
+                                help=_("finetune.page.data_help"), key="finetune_data")
+        names = list(CATALOG)
+        model = c2.selectbox(_("finetune.page.model"), names, index=names.index(DEFAULT_MODEL),
+                             format_func=lambda n: CATALOG[n].label, key="finetune_model")
+        strategy = st.radio(_("finetune.page.strategy"), STRATEGIES, horizontal=True, key="finetune_strategy",
+                            format_func=lambda s: _(f"finetune.strategy.{s}"))
+        st.info(_(f"finetune.page.explain.{strategy}"))
+        label = CATALOG[model].label
+        if strategy == "scratch":
+            st.caption(_("finetune.page.scratch_weights", model=label))
+        else:
+            source = weights_available_offline(model)
+            weights_notice(WeightsInfo(source or "random", "", source is not None), label)
+
+        unfreeze = 2
+        if strategy == "partial":
+            stages = stage_names(model)
+            trainable = stages[:-1]  # the head always trains
+            unfreeze = st.slider(_("finetune.page.unfreeze"), 1, max(1, len(trainable)),
+                                 min(2, len(trainable)), key="finetune_unfreeze")
+            st.caption(_("finetune.page.unfreeze_help",
+                         stages=", ".join(trainable[-unfreeze:] + [stages[-1]])))
+
+        c1, c2, c3, c4 = st.columns(4)
+        epochs = c1.slider(_("finetune.page.epochs"), 1, 30, 5, key="finetune_epochs")
+        lr = c2.selectbox(_("finetune.page.lr"), LR_CHOICES, key="finetune_lr",
+                          format_func=lambda v: _("finetune.page.lr_auto") if v is None else f"{v:g}")
+        batch_size = c3.selectbox(_("finetune.page.batch_size"), (8, 16, 32, 64, 128, 256), index=2,
+                                  key="finetune_batch")
+        image_size = c4.selectbox(_("finetune.page.image_size"), SIZE_CHOICES, key="finetune_size",
+                                  format_func=lambda v: _("finetune.page.size_auto") if v is None else str(v))
+        if on_cpu and image_size is None:
+            native = get_entry(model).input_size
+            st.caption(_("finetune.page.size_cpu_note", size=default_image_size(model, "cpu"), native=native))
+
+        c1, c2, c3, c4 = st.columns(4)
+        augment = c1.selectbox(_("finetune.page.augment"), ("none", "light", "standard"), index=1,
+                               format_func=lambda a: _(f"finetune.page.augment.{a}"), key="finetune_augment")
+        smoothing = c2.slider(_("finetune.page.label_smoothing"), 0.0, 0.3, 0.0, 0.05, key="finetune_smoothing")
+        head_hidden = c3.selectbox(_("finetune.page.head_hidden"), (0, 128, 256, 512, 1024),
+                                   key="finetune_head_hidden")
+        head_dropout = c4.slider(_("finetune.page.head_dropout"), 0.0, 0.8, 0.0, 0.1, key="finetune_dropout")
+
+        with st.expander(_("finetune.page.more")):
+            c1, c2, c3, c4 = st.columns(4)
+            seed = c1.number_input(_("finetune.page.seed"), 0, 2**31 - 1, 0, key="finetune_seed")
+            weight_decay = c2.selectbox(_("finetune.page.weight_decay"), (0.0, 0.01, 0.05, 0.1), index=2,
+                                        key="finetune_wd")
+            patience = c3.slider(_("finetune.page.patience"), 1, 10, 3, key="finetune_patience")
+            layer_decay = c4.slider(_("finetune.page.layer_decay"), 0.5, 1.0, 0.75, 0.05, key="finetune_ld",
+                                    disabled=strategy != "full")
+
+        cfg = FinetuneConfig(data=data_ref, model=model, strategy=strategy, epochs=int(epochs),
+                             image_size=image_size, unfreeze=int(unfreeze), lr=lr, layer_decay=float(layer_decay),
+                             batch_size=int(batch_size), weight_decay=float(weight_decay),
+                             label_smoothing=float(smoothing), augment=augment, patience=int(patience),
+                             head_hidden=int(head_hidden), head_dropout=float(head_dropout), seed=int(seed))
+
+        c1, c2 = st.columns([1, 3])
+        if c1.button(_("finetune.page.estimate"), key="finetune_estimate"):
+            with st.spinner(_("finetune.page.estimating", device=device["kind"])):
+                st.session_state["finetune_est"] = (cfg, estimate_epoch_seconds(cfg))
+        est = st.session_state.get("finetune_est")
+        if est and est[0] == cfg:
+            e = est[1]
+            c2.markdown(_("finetune.page.estimate_result", first=jobs.human_seconds(e["first_epoch_seconds"]),
+                          later=jobs.human_seconds(e["later_epoch_seconds"]),
+                          total=jobs.human_seconds(e["total_seconds"]), device=e.get("device", device["kind"]),
+                          images=e.get("train_images", "?"), epochs=cfg.epochs, batches=3))
+        if st.button(_("finetune.page.start"), type="primary", key="finetune_start"):
+            rid = manager.start(cfg, label=label)
+            st.session_state["finetune_run"] = rid
+            st.query_params["run"] = rid
+            st.toast(_("finetune.page.started", run=rid))
+            runs = jobs.list_runs()
+
+# ---------------------------------------------------------------------------------------------- runs
+st.subheader(_("finetune.page.runs"))
+if not runs:
+    st.info(_("finetune.page.no_runs"))
+    st.stop()
+
+ids = [r["id"] for r in runs]
+by_id = {r["id"]: r for r in runs}
+wanted = st.query_params.get("run")
+if wanted and wanted not in by_id:
+    try:
+        jobs.run_path(wanted)
+        msg = wanted
+    except UserError as exc:  # a bad or guessed address is explained, never raised
+        msg = str(exc)
+    st.warning(_("finetune.page.bad_run", msg=msg))
+if st.session_state.get("finetune_run") not in by_id:
+    # a new session (refresh, another tab): the run in the address, else the newest active one, else the newest
+    st.session_state["finetune_run"] = wanted if wanted in by_id else (active[0]["id"] if active else ids[0])
+
+
+def _option(rid: str) -> str:
+    r = by_id[rid]
+    return _("finetune.page.run_option", when=_when(r.get("created")), state=_state(r["state"]),
+             model=r.get("label") or r.get("model"), strategy=_(f"finetune.strategy.{r.get('strategy')}")
+             if r.get("strategy") in STRATEGIES else r.get("strategy"), data=r.get("data"))
+
+
+run_id = st.selectbox(_("finetune.page.pick_run"), ids, format_func=_option, key="finetune_run")
+st.query_params["run"] = run_id
+
+
+def _status_line(r: dict) -> None:
+    st.markdown(_("finetune.page.status_line", run=r["id"], state=_state(r["state"]), device=r.get("device") or "-",
+                  started=_when(r.get("started")),
+                  elapsed=jobs.human_seconds(r["elapsed_s"]) if r.get("elapsed_s") is not None else "-"))
+
+
+def _progress_text(r: dict) -> str:
+    p = r.get("progress") or {}
+    phase = p.get("phase")
+    if phase in ("features", "train", "val") and p.get("steps"):
+        text = _(f"finetune.phase.{phase}") + ": " + _("finetune.page.where", epoch=p.get("epoch", 0),
+                                                        epochs=p.get("epochs", 0), step=p.get("step", 0),
+                                                        steps=p["steps"])
+        if phase == "train" and isinstance(p.get("loss"), (int, float)):
+            text += " · " + _("finetune.page.loss_now", loss=f"{p['loss']:.3f}")
+    elif phase == "epoch":
+        text = _("finetune.page.epoch_done", epoch=p.get("epoch"), epochs=p.get("epochs"),
+                 acc=f"{p.get('val_acc', 0):.1%}")
+    elif phase in ("data", "results"):
+        text = _(f"finetune.phase.{phase}")
+    else:
+        text = _("finetune.page.preparing")
+    text = text[:1].upper() + text[1:]
+    if r.get("eta_s") is not None:
+        text = _("finetune.page.eta", text=text, eta=jobs.human_seconds(r["eta_s"]))
+    return text
+
+
+def _notices(r: dict) -> None:
+    """Notices from the run (batch halved after out-of-memory, early stop, resumed ...), translated."""
+    for n in (r.get("progress") or {}).get("notices") or []:
+        key = f"finetune.msg.{n.get('code')}"
+        args = dict(n.get("args") or {})
+        if "what" in args:
+            args["what"] = _(f"finetune.what.{args['what']}") if f"finetune.what.{args['what']}" in KEYS else args["what"]
+        try:
+            text = _(key, **args) if key in KEYS else n.get("message")
+        except (KeyError, IndexError, ValueError):
+            text = n.get("message")
+        if text:
+            st.caption("ℹ️ " + text)
+
+
+def _curves(rid: str, best_epoch=None) -> None:
+    rows = jobs.metrics(rid)
+    if rows:
+        st.plotly_chart(plots.curves_figure(rows, lang=lang(), best_epoch=best_epoch), width="stretch",
+                        key=f"curves-{rid}")
+    else:
+        st.caption(_("finetune.page.waiting_curves"))
+
+
+@st.fragment(run_every=POLL_S)
+def live(rid: str) -> None:
+    """Reads the run folder only; when the run ends, the whole page reruns to show the results."""
+    r = jobs.info(rid)
+    if r["state"] not in jobs.ACTIVE:
+        st.rerun()
+    _status_line(r)
+    if r["state"] == jobs.QUEUED:
+        pos = r.get("queue_position") or 1
+        running = sum(1 for x in jobs.list_runs(refresh=False) if x["state"] == jobs.RUNNING)
+        st.info(_("finetune.page.queued_line", pos=pos, ahead=pos - 1 + running))
+    else:
+        st.progress(r["fraction"], text=_progress_text(r))
+        beat = r.get("heartbeat")
+        if beat and time.time() - beat > 6 * jobs.HEARTBEAT_S:
+            st.warning(_("finetune.page.no_heartbeat", seconds=int(time.time() - beat)))
+        _notices(r)
+    if r.get("cancel_requested"):
+        st.caption(_("finetune.page.cancel_sent"))
+    elif st.button(_("finetune.page.cancel"), key=f"cancel-{rid}"):
+        with user_errors():
+            jobs.cancel(rid)
+            st.caption(_("finetune.page.cancel_sent"))
+    _curves(rid)
+
+
+def results_view(run: dict) -> None:
+    rid = run["id"]
+    summ = jobs.summary(rid) or {}
+    res = jobs.results(rid) or {}
+    _status_line(run)
+    if run["state"] != jobs.DONE:
+        st.warning(_("finetune.page.failed_line", state=_state(run["state"]), message=run.get("message") or "-"))
+    if run["state"] in jobs.RESUMABLE and st.button(_("finetune.page.resume"), key=f"resume-{rid}"):
+        jobs.resume(rid, manager=manager)
+        st.rerun()
+    _notices(run)
+    _curves(rid, summ.get("best_epoch"))
+    if run["state"] != jobs.DONE:
+        return
+    st.subheader(_("finetune.page.results"))
+    c1, c2, c3, c4 = st.columns(4)
+    if isinstance(summ.get("best_val_acc"), (int, float)):
+        c1.metric(_("finetune.page.best"), f"{summ['best_val_acc']:.1%}")
+    c2.metric(_("finetune.page.best_epoch"), summ.get("best_epoch", "-"))
+    c3.metric(_("finetune.page.epochs_run"), summ.get("epochs_run", "-"),
+              _("finetune.page.stopped_early") if summ.get("stopped_early") else None, delta_color="off")
+    if isinstance(summ.get("train_seconds"), (int, float)):
+        c4.metric(_("finetune.page.train_time"), jobs.human_seconds(summ["train_seconds"]))
+    if jobs.export_files(rid):
+        st.download_button(_("finetune.page.download"), data=jobs.export_zip(rid),
+                           file_name=f"{run.get('model')}-{rid}.zip", mime="application/zip",
+                           help=_("finetune.page.download_help"), key=f"dl-{rid}", icon="📦")
+    if not res:
+        return
+    c1, c2 = st.columns(2)
+    c1.plotly_chart(plots.confusion_figure(res["confusion_matrix"], res["classes"], lang=lang()),
+                    width="stretch", key=f"cm-{rid}")
+    c2.plotly_chart(plots.per_class_figure(res["per_class"], lang=lang()), width="stretch",
+                    key=f"pc-{rid}")
+    st.markdown(f"**{_('finetune.page.wrong')}**")
+    wrong = (res.get("confident_mistakes") or [])[:12]
+    if not wrong:
+        st.caption(_("finetune.page.no_wrong"))
+    else:
+        pics = thumbnails(run["data"], tuple(int(w["index"]) for w in wrong))
+        cols = st.columns(6)
+        for i, (w, pic) in enumerate(zip(wrong, pics)):
+            cols[i % 6].image(pic, width="stretch", caption=_(
+                "finetune.page.wrong_caption", true=w["true"], pred=w["predicted"], prob=f"{w['prob']:.0%}"))
+    st.markdown(f"**{_('finetune.page.params')}**")
+    tp, total = summ.get("trainable_params"), summ.get("total_params")
+    if isinstance(tp, int) and isinstance(total, int) and total:
+        st.markdown(_("finetune.page.params_line", trainable=f"{tp:,}", total=f"{total:,}",
+                      share=f"{tp / total:.1%}", frozen=f"{total - tp:,}"))
+    if res.get("param_groups"):
+        st.plotly_chart(plots.lr_groups_figure(res["param_groups"], lang=lang()), width="stretch",
+                        key=f"lr-{rid}")
+        st.caption(_("finetune.page.groups_caption"))
+
+
+run = by_id[run_id]
+if run["state"] in jobs.ACTIVE:
+    live(run_id)
+else:
+    with user_errors():
+        results_view(run)
+
+with st.expander(_("finetune.page.all_runs")):
+    st.dataframe([{"id": r["id"], _("finetune.page.col_state"): _state(r["state"]),
+                   _("common.model"): r.get("model"), _("finetune.page.strategy"): r.get("strategy"),
+                   _("finetune.page.data"): r.get("data"), _("finetune.page.col_created"): _when(r.get("created"))}
+                  for r in runs], hide_index=True, width="stretch")

@@ -1,0 +1,121 @@
+"""The fine-tuning page through AppTest: both languages, Start goes to a real worker, reruns and new sessions
+re-attach to the run instead of starting another, and the finished run shows its results."""
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core import jobs
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = "pages/finetune.py"
+
+
+@pytest.fixture
+def stored_tiny(data_dir, tmp_path, monkeypatch):
+    """A stored 3-class dataset of 32 px pictures; workers get one thread each (two shared cores)."""
+    from PIL import Image
+
+    from core.data import open_dataset
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    rng = np.random.default_rng(1)
+    root = tmp_path / "tiny"
+    for c, name in enumerate(["red", "green", "blue"]):
+        (root / name).mkdir(parents=True)
+        for i in range(10):
+            arr = rng.integers(0, 90, (32, 32, 3), dtype=np.uint8)
+            arr[..., c] += 150
+            Image.fromarray(arr).save(root / name / f"{i}.png")
+    yield open_dataset(str(root))
+    jobs.close_all(terminate=True)
+
+
+def open_page(lang="en", run=None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.query_params["lang"] = lang
+    if run:
+        at.query_params["run"] = run
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(at) -> str:
+    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
+                     + [w.value for w in at.warning] + [e.value for e in at.error])
+
+
+@pytest.mark.parametrize("lang", ["en", "pt"])
+def test_page_without_runs_explains_and_shows_the_default_backbone(lang, data_dir):
+    at = open_page(lang)
+    assert at.selectbox(key="finetune_model").value == "tf_efficientnet_lite0"
+    assert at.selectbox(key="finetune_data").value == "demo:digits"
+    body = texts(at)
+    assert ("No runs yet" if lang == "en" else "Nenhuma execução ainda") in body
+    assert ("Runs are shared" if lang == "en" else "As execuções são compartilhadas") in body
+    # the packaged Lite0 weights are real: no random-weights warning, the source is named
+    assert not at.warning and "package" in body
+    at.selectbox(key="finetune_model").set_value("vgg16").run()
+    assert at.warning, "a model without offline weights must say it starts from random weights"
+
+
+def test_start_from_the_page_reattaches_after_reruns_and_in_new_sessions(stored_tiny):
+    at = open_page("en")
+    at.selectbox(key="finetune_data").set_value(stored_tiny.id)
+    at.selectbox(key="finetune_model").set_value("resnet18")
+    at.radio(key="finetune_strategy").set_value("scratch").run()
+    at.selectbox(key="finetune_size").set_value(32)
+    at.slider(key="finetune_epochs").set_value(2)
+    at.selectbox(key="finetune_batch").set_value(8)
+    at.selectbox(key="finetune_augment").set_value("none").run()
+    at.button(key="finetune_start").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    runs = jobs.list_runs()
+    assert len(runs) == 1
+    rid = runs[0]["id"]
+    assert at.session_state["finetune_run"] == rid and at.query_params["run"] in (rid, [rid])
+    assert runs[0]["model"] == "resnet18" and runs[0]["strategy"] == "scratch" and runs[0]["epochs"] == 2
+
+    # Changing a widget and rerunning neither stops nor duplicates the run.
+    at.slider(key="finetune_epochs").set_value(3).run()
+    at.run()
+    assert not at.exception
+    assert [r["id"] for r in jobs.list_runs()] == [rid]
+    assert jobs.info(rid)["state"] in ("queued", "running", "done")
+    assert rid in texts(at)
+
+    # A refresh (a brand-new session) re-attaches from the run list, in Portuguese too.
+    other = open_page("pt")
+    assert other.session_state["finetune_run"] == rid
+    assert f"Execução {rid}" in texts(other)
+
+    deadline = time.monotonic() + 150
+    while jobs.info(rid)["state"] in jobs.ACTIVE and time.monotonic() < deadline:
+        time.sleep(0.3)
+    row = jobs.info(rid)
+    assert row["state"] == "done", (row["message"], jobs.worker_log_tail(rid))
+    assert [r["id"] for r in jobs.list_runs()] == [rid]
+
+    for lang, best in (("en", "Best validation accuracy"), ("pt", "Melhor acurácia de validação")):
+        done = open_page(lang, run=rid)
+        assert best in [m.label for m in done.metric]
+        assert len(done.get("plotly_chart")) >= 4  # curves, confusion, per-class, learning rates
+        assert done.get("download_button"), "the finished run offers its export"
+        assert not done.error
+    assert [r["id"] for r in jobs.list_runs()] == [rid]
+
+
+def test_a_guessed_or_broken_run_address_is_explained_not_raised(stored_tiny):
+    from core.finetune import FinetuneConfig
+    rid = jobs.start(FinetuneConfig(data=stored_tiny.id, model="resnet18", strategy="scratch", epochs=1,
+                                    image_size=32))
+    jobs.cancel(rid)  # stays in the list without costing a worker
+    at = open_page("en", run="../../etc/passwd")
+    assert "not a run id" in texts(at)
+    assert at.session_state["finetune_run"] == rid  # falls back to the run list
+    assert "Cancelled before it ran" in texts(at)
+    at = open_page("pt", run="20260101-120000-abcdef")
+    assert "There is no run 20260101-120000-abcdef" in texts(at)
