@@ -31,6 +31,11 @@ def field_picture(name: str, size: int, stage: dict, cell: tuple, image_key: str
     return arch.field_picture(cached_model(name), _image, size, stage, cell)
 
 
+def thousands(n: int) -> str:
+    text = f"{n:,}"
+    return text.replace(",", ".") if L == "pt" else text
+
+
 def label(name: str) -> str:
     return CATALOG[name].label if name in CATALOG else name
 
@@ -212,7 +217,8 @@ channels = int(k5.number_input(_("architectures.stack_channels"), 1, 2048, 64, k
 with user_errors():
     stack = stack_fields(n_layers, kernel, stride, dilation, channels)
     st.markdown(_("architectures.stack_result", layers=n_layers, kernel=kernel, stride=stride, dilation=dilation,
-                  rf=stack["receptive_field"], stack=stack["stack_params"], single=stack["single_params"],
+                  rf=stack["receptive_field"], stack=thousands(stack["stack_params"]),
+                  single=thousands(stack["single_params"]),
                   ratio=stack["ratio"]))
     s1, s2 = st.columns([2, 3])
     s1.dataframe(pd.DataFrame([{_("architectures.col.layer"): r["layer"], _("architectures.col.rf"): r["receptive_field"],

@@ -146,11 +146,11 @@ STRINGS = {
     "architectures.stack_channels": {"en": "Channels C", "pt": "Canais C"},
     "architectures.stack_result": {
         "en": "{layers} × {kernel}×{kernel} (stride {stride}, dilation {dilation}) see **{rf}×{rf}** pixels with "
-              "{layers}·({kernel}²C²) = **{stack:,}** weights and {layers} nonlinearities. One {rf}×{rf} layer "
-              "would need {rf}²C² = **{single:,}** weights ({ratio:.2f}×) and only one nonlinearity.",
+              "{layers}·({kernel}²C²) = **{stack}** weights and {layers} nonlinearities. One {rf}×{rf} layer "
+              "would need {rf}²C² = **{single}** weights ({ratio:.2f}×) and only one nonlinearity.",
         "pt": "{layers} × {kernel}×{kernel} (stride {stride}, dilatação {dilation}) enxergam **{rf}×{rf}** pixels "
-              "com {layers}·({kernel}²C²) = **{stack:,}** pesos e {layers} não linearidades. Uma única camada "
-              "{rf}×{rf} precisaria de {rf}²C² = **{single:,}** pesos ({ratio:.2f}×) e só uma não linearidade."},
+              "com {layers}·({kernel}²C²) = **{stack}** pesos e {layers} não linearidades. Uma única camada "
+              "{rf}×{rf} precisaria de {rf}²C² = **{single}** pesos ({ratio:.2f}×) e só uma não linearidade."},
     "architectures.col.layer": {"en": "Layer", "pt": "Camada"},
     "architectures.col.cum_params": {"en": "Weights so far", "pt": "Pesos acumulados"},
     # plots
