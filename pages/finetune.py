@@ -65,7 +65,8 @@ st.markdown(_("finetune.page.intro"))
 st.caption(_("finetune.page.shared_note"))
 
 runs = jobs.list_runs()
-active = [r for r in runs if r["state"] in jobs.ACTIVE]
+# running runs first: the one a returning user most likely wants to see
+active = sorted((r for r in runs if r["state"] in jobs.ACTIVE), key=lambda r: r["state"] != jobs.RUNNING)
 
 # ------------------------------------------------------------------------------------------- new run
 with st.expander(_("finetune.page.new_run"), expanded=not active):
@@ -87,7 +88,7 @@ with st.expander(_("finetune.page.new_run"), expanded=not active):
             st.caption(_("finetune.page.scratch_weights", model=label))
         else:
             source = weights_available_offline(model)
-            weights_notice(WeightsInfo(source or "random", "", source is not None), label)
+            weights_notice(WeightsInfo(source or "random", "ImageNet" if source else "", source is not None), label)
 
         unfreeze = 2
         if strategy == "partial":
@@ -112,7 +113,8 @@ with st.expander(_("finetune.page.new_run"), expanded=not active):
 
         c1, c2, c3, c4 = st.columns(4)
         augment = c1.selectbox(_("finetune.page.augment"), ("none", "light", "standard"), index=1,
-                               format_func=lambda a: _(f"finetune.page.augment.{a}"), key="finetune_augment")
+                               format_func=lambda a: _(f"finetune.page.augment.{a}"), key="finetune_augment",
+                               help=_("finetune.page.augment_help"))
         smoothing = c2.slider(_("finetune.page.label_smoothing"), 0.0, 0.3, 0.0, 0.05, key="finetune_smoothing")
         head_hidden = c3.selectbox(_("finetune.page.head_hidden"), (0, 128, 256, 512, 1024),
                                    key="finetune_head_hidden")
@@ -184,6 +186,9 @@ st.query_params["run"] = run_id
 
 
 def _status_line(r: dict) -> None:
+    if r["state"] == jobs.QUEUED:
+        st.markdown(_("finetune.page.queued_status", run=r["id"], state=_state(r["state"]), since=_when(r.get("queued"))))
+        return
     st.markdown(_("finetune.page.status_line", run=r["id"], state=_state(r["state"]), device=r.get("device") or "-",
                   started=_when(r.get("started")),
                   elapsed=jobs.human_seconds(r["elapsed_s"]) if r.get("elapsed_s") is not None else "-"))

@@ -83,10 +83,9 @@ STRINGS = {
         "en": "Stored datasets come from the Datasets page; the two demo sets are always there.",
         "pt": "Os conjuntos guardados vêm da página Conjuntos de dados; os dois conjuntos de demonstração "
               "estão sempre disponíveis."},
-    "finetune.page.demo_digits": {"en": "Demo: handwritten digits (scikit-learn, 10 classes)",
-                                  "pt": "Demonstração: dígitos manuscritos (scikit-learn, 10 classes)"},
-    "finetune.page.demo_faces": {"en": "Demo: faces vs. not faces (scikit-image)",
-                                 "pt": "Demonstração: rostos e não rostos (scikit-image)"},
+    "finetune.page.demo_digits": {"en": "Demo: digits (10 classes, 8×8 scans)",
+                                  "pt": "Demonstração: dígitos (10 classes, 8×8)"},
+    "finetune.page.demo_faces": {"en": "Demo: faces vs. not faces", "pt": "Demonstração: rostos e não rostos"},
     "finetune.page.dataset_option": {"en": "{name} ({images} images, {classes} classes)",
                                      "pt": "{name} ({images} imagens, {classes} classes)"},
     "finetune.page.model": {"en": "Backbone", "pt": "Rede base"},
@@ -138,9 +137,15 @@ STRINGS = {
               "minutos, não horas."},
     "finetune.page.augment": {"en": "Augmentation", "pt": "Aumento de dados"},
     "finetune.page.augment.none": {"en": "none", "pt": "nenhum"},
-    "finetune.page.augment.light": {"en": "light (flip, small crop)", "pt": "leve (espelhar, recorte pequeno)"},
-    "finetune.page.augment.standard": {"en": "standard (crop, flip, colour)",
-                                       "pt": "padrão (recorte, espelhar, cor)"},
+    "finetune.page.augment.light": {"en": "light", "pt": "leve"},
+    "finetune.page.augment.standard": {"en": "standard", "pt": "padrão"},
+    "finetune.page.augment_help": {
+        "en": "Light: a random crop keeping 50-100 % of the picture, and horizontal flips. Standard: a crop "
+              "keeping 25-100 %, flips, and brightness, contrast and saturation changes of up to 40 %. Off for the "
+              "linear probe, whose features are computed once.",
+        "pt": "Leve: um recorte aleatório que mantém 50-100 % da imagem e espelhamento horizontal. Padrão: um "
+              "recorte que mantém 25-100 %, espelhamento e variações de brilho, contraste e saturação de até "
+              "40 %. Desligado na sonda linear, cujas características são calculadas uma vez."},
     "finetune.page.label_smoothing": {"en": "Label smoothing", "pt": "Suavização de rótulos"},
     "finetune.page.head": {"en": "Classifier head", "pt": "Camada de classificação"},
     "finetune.page.head_hidden": {"en": "Hidden units (0 = a single linear layer)",
@@ -167,7 +172,7 @@ STRINGS = {
     "finetune.page.runs": {"en": "Runs", "pt": "Execuções"},
     "finetune.page.no_runs": {"en": "No runs yet: start one above.",
                               "pt": "Nenhuma execução ainda: inicie uma acima."},
-    "finetune.page.pick_run": {"en": "Run", "pt": "Execução"},
+    "finetune.page.pick_run": {"en": "Run to show", "pt": "Execução a mostrar"},
     "finetune.page.run_option": {"en": "{when} · {state} · {model} · {strategy} · {data}",
                                  "pt": "{when} · {state} · {model} · {strategy} · {data}"},
     "finetune.page.bad_run": {"en": "The address names a run that is not here ({msg}); showing the list instead.",
@@ -182,6 +187,8 @@ STRINGS = {
     "finetune.page.state.diverged": {"en": "diverged", "pt": "divergiu"},
     "finetune.page.status_line": {"en": "Run {run}: **{state}** on {device} · started {started} · {elapsed}",
                                   "pt": "Execução {run}: **{state}** em {device} · início {started} · {elapsed}"},
+    "finetune.page.queued_status": {"en": "Run {run}: **{state}** since {since}",
+                                    "pt": "Execução {run}: **{state}** desde {since}"},
     "finetune.page.queued_line": {
         "en": "Waiting in the queue: position {pos} ({ahead} run(s) ahead of it; one run trains per device at a "
               "time).",
