@@ -5,7 +5,7 @@ import streamlit as st
 
 from core.i18n import LANGUAGES, normalize_lang
 from core.settings import setup_logging
-from ui import cached_device_info, tr
+from ui import ROUTER_FLAG, WANTED_PAGE, cached_device_info, tr
 
 setup_logging()
 st.set_page_config(page_title="CNN Transfer Lab", page_icon="🧠", layout="wide")
@@ -31,6 +31,9 @@ nav = {
     for section, items in PAGES.items()
 }
 page = st.navigation(nav)
+wanted = st.session_state.pop(WANTED_PAGE, None)  # a deep link that arrived before the router existed
+if wanted and Path(wanted).stem != page.url_path and (HERE / wanted).exists():
+    st.switch_page(wanted)
 
 with st.sidebar:
     info = cached_device_info()
@@ -41,4 +44,8 @@ with st.sidebar:
         st.markdown(_("app.device_cpu", threads=info["cpu_threads"]))
     st.caption(_("app.versions", **info))
 
-page.run()
+st.session_state[ROUTER_FLAG] = True
+try:
+    page.run()
+finally:
+    st.session_state[ROUTER_FLAG] = False

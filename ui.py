@@ -7,9 +7,28 @@ from contextlib import contextmanager
 import streamlit as st
 
 from core.errors import UserError
-from core.i18n import DEFAULT_LANG, LANGUAGES, Translator
+from core.i18n import DEFAULT_LANG, LANGUAGES, Translator, normalize_lang
 
 _log = logging.getLogger("core.ui")
+
+
+ROUTER_FLAG = "_via_router"
+WANTED_PAGE = "_wanted_page"
+
+
+def routed(page_file: str) -> None:
+    """Make sure this page runs inside app.py's router (sidebar, language, navigation).
+
+    On a freshly started server, Streamlit serves a direct link such as ``/finetune`` from the ``pages/``
+    folder before app.py has ever run, so the page would run alone. Then remember the wanted page, go to
+    the router, and let it switch back here: the deep link still lands on the right page, in the right
+    language.
+    """
+    if st.session_state.get(ROUTER_FLAG):
+        return
+    st.session_state.setdefault("lang", normalize_lang(st.query_params.get("lang")))
+    st.session_state[WANTED_PAGE] = page_file
+    st.switch_page("app.py")
 
 
 def lang() -> str:
@@ -54,4 +73,4 @@ def weights_notice(weights, model_label: str) -> None:
         st.caption(tr()("common.weights_source", source=str(weights)))
 
 
-__all__ = ["LANGUAGES", "lang", "tr", "user_errors", "cached_model", "cached_device_info", "weights_notice"]
+__all__ = ["LANGUAGES", "routed", "lang", "tr", "user_errors", "cached_model", "cached_device_info", "weights_notice"]

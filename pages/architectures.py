@@ -8,8 +8,9 @@ from core import architectures as arch
 from core.plots import architectures as plots
 from core.receptive_field import stack_fields
 from core.zoo import CATALOG, weights_available_offline
-from ui import cached_device_info, cached_model, lang, tr, user_errors, weights_notice
+from ui import routed, cached_device_info, cached_model, lang, tr, user_errors, weights_notice
 
+routed("pages/architectures.py")
 _ = tr()
 L = lang()
 DEFAULT_MODELS = ["alexnet", "vgg16", "resnet50", "mobilenet_v3_large", "tf_efficientnet_lite0"]

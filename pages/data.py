@@ -4,8 +4,9 @@ import streamlit as st
 
 from core import data
 from core.plots.data import class_counts_figure, sizes_figure
-from ui import lang, tr, user_errors
+from ui import routed, lang, tr, user_errors
 
+routed("pages/data.py")
 _ = tr()
 st.title(_("data.title"))
 st.markdown(_("data.intro"))

@@ -4,8 +4,9 @@ from pathlib import Path
 import streamlit as st
 
 from core.concepts import CONCEPTS, GROUPS
-from ui import tr
+from ui import routed, tr
 
+routed("pages/home.py")
 _ = tr()
 st.title(_("home.title"))
 st.markdown(_("home.intro"))

@@ -83,6 +83,16 @@ def shot(page, name):
     page.screenshot(path=str(out / f"{name}.png"), full_page=True)
 
 
+def test_deep_link_on_a_fresh_server_goes_through_the_router(server, page):
+    """Must run first: before app.py has ever run, Streamlit serves /data straight from pages/."""
+    page.goto(server["url"] + "/data?lang=pt")
+    wait_idle(page)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    assert sidebar.get_by_text("Language / Idioma").is_visible()     # app.py's sidebar is there
+    assert page.get_by_role("heading", name="Conjuntos de dados", exact=False).first.is_visible()
+    assert "/data" in page.url
+
+
 def test_home_renders_and_language_switch_persists_across_pages(server, page):
     page.goto(server["url"] + "/?lang=en")
     wait_idle(page)
