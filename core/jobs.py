@@ -218,6 +218,39 @@ def _update_status(rdir: Path, **changes) -> dict:
     return status
 
 
+_STATUS_CACHE: dict[Path, tuple[tuple, dict]] = {}
+_STATUS_CACHE_LOCK = threading.Lock()
+
+
+def _statuses(root: Optional[Path] = None) -> dict[str, dict]:
+    """Every run's status, re-reading only the status.json files whose mtime or size changed.
+
+    The scheduler and the page poll this every second or so; with hundreds of finished runs a stat per run
+    is cheap where a JSON parse per run is not.
+    """
+    out = {}
+    for d in runs_dir(root).iterdir():
+        if not RUN_ID_RE.match(d.name):
+            continue
+        path = d / "status.json"
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        key = (stat.st_ino, stat.st_mtime_ns, stat.st_size)  # os.replace makes a new inode
+        with _STATUS_CACHE_LOCK:
+            hit = _STATUS_CACHE.get(path)
+        if hit is not None and hit[0] == key:
+            out[d.name] = dict(hit[1])
+            continue
+        st = _read_json(path)
+        if isinstance(st, dict):
+            with _STATUS_CACHE_LOCK:
+                _STATUS_CACHE[path] = (key, dict(st))
+            out[d.name] = st
+    return out
+
+
 def _config_dict(cfg) -> dict:
     if is_dataclass(cfg):
         return asdict(cfg)
@@ -271,14 +304,9 @@ def start(cfg, manager: Optional["JobManager"] = None, entry: str = DEFAULT_ENTR
     return rid
 
 
-def _queued_order(root: Optional[Path] = None) -> list[tuple[str, dict]]:
-    base = runs_dir(root)
-    rows = []
-    for d in base.iterdir():
-        if RUN_ID_RE.match(d.name):
-            st = _read_json(d / "status.json")
-            if st and st.get("state") == QUEUED:
-                rows.append((d.name, st))
+def _queued_order(root: Optional[Path] = None, statuses: Optional[dict] = None) -> list[tuple[str, dict]]:
+    statuses = _statuses(root) if statuses is None else statuses
+    rows = [(rid, st) for rid, st in statuses.items() if st.get("state") == QUEUED]
     rows.sort(key=lambda r: (r[1].get("queued") or 0, r[0]))
     return rows
 
@@ -295,11 +323,9 @@ def reconcile(root: Optional[Path] = None, exit_code: Optional[Callable[[str], O
     """
     changed = []
     base = runs_dir(root)
-    for d in base.iterdir():
-        if not RUN_ID_RE.match(d.name):
-            continue
-        st = _read_json(d / "status.json")
-        if not st or st.get("state") != RUNNING or _pid_alive(st.get("pid"), d.name):
+    for rid, st in _statuses(root).items():
+        d = base / rid
+        if st.get("state") != RUNNING or _pid_alive(st.get("pid"), rid):
             continue
         with _locked(d / ".lock"):
             st = _read_json(d / "status.json", {}) or {}
@@ -593,31 +619,32 @@ class JobManager:
             for rid, proc in list(self._children.items()):
                 if proc.poll() is not None:  # reap finished workers (no zombies)
                     del self._children[rid]
+            statuses = _statuses(self.root)
             busy = {s: 0 for s in self.slots}
-            for d in runs_dir(self.root).iterdir():
-                if RUN_ID_RE.match(d.name):
-                    st = _read_json(d / "status.json")
-                    if st and st.get("state") == RUNNING and st.get("device") in busy:
-                        busy[st["device"]] += 1
+            for st in statuses.values():
+                if st.get("state") == RUNNING and st.get("device") in busy:
+                    busy[st["device"]] += 1
             launched = []
-            order = _queued_order(self.root)
-            for pos, (rid, st) in enumerate(order, start=1):
+            order = _queued_order(self.root, statuses)
+            for rid, st in order:
+                if all(busy[s] >= cap for s, cap in self.slots.items()):
+                    break  # every device is busy: the rest keep their place
                 rdir = runs_dir(self.root) / rid
                 job = _read_json(rdir / "job.json", {}) or {}
                 free = [s for s in _wants(job.get("config") or {}, self.slots) if busy.get(s, 0) < self.slots[s]]
                 if free and self._launch(rdir, free[0]):
                     busy[free[0]] += 1
                     launched.append(rid)
-            # positions as the page will see them (informative copy; readers recompute)
-            for pos, rid in enumerate(queue(self.root), start=1):
-                rdir = runs_dir(self.root) / rid
-                st = _read_json(rdir / "status.json", {}) or {}
-                if st.get("state") == QUEUED and st.get("queue_position") != pos:
+            # positions as the page will see them (an informative copy: readers recompute them)
+            statuses = _statuses(self.root) if launched else statuses
+            for pos, (rid, st) in enumerate(_queued_order(self.root, statuses), start=1):
+                if st.get("queue_position") != pos:
+                    rdir = runs_dir(self.root) / rid
                     with _locked(rdir / ".lock"):
                         st = _read_json(rdir / "status.json", {}) or {}
                         if st.get("state") == QUEUED:
                             st["queue_position"] = pos
-                            _write_json(rdir / "status.json", st)
+                            _write_json(rdir / "status.json", st, durable=False)
             return launched
 
     def _exit_code(self, rid: str) -> Optional[int]:
