@@ -3,18 +3,19 @@
 A run is a folder ``<data_dir>/runs/<run_id>/`` and everything about it lives on disk, so a page rerun, a
 refresh, another browser or a restarted server all see the same thing:
 
-=================  ==========================================================================  ============
-file               what                                                                        written by
-=================  ==========================================================================  ============
-``job.json``       what to run: entry point, config class, the config, resume flag             jobs
-``config.json``    ``asdict(cfg)`` (fit rewrites it with the resolved values)                  jobs, fit
-``status.json``    state, message, pid, device, times, heartbeat, queue position, attempts     jobs, worker
-``progress.json``  the last ``on_progress`` event plus its time                                worker
-``cancel``         present = stop requested; ``should_stop()`` looks for it every step        anyone
-``worker.log``     the worker's log, tracebacks included (never shown raw to the user)         worker
-``summary.json``   fit's return value                                                         worker
-other files        ``metrics.jsonl``, ``checkpoint.pt``, ``export/``, ``results.json`` ...       fit
-=================  ==========================================================================  ============
+=================  =============================================================================  ============
+file               what                                                                           written by
+=================  =============================================================================  ============
+``job.json``       what to run: entry point, config class, the config, resume flag                jobs
+``config.json``    ``asdict(cfg)`` (fit rewrites it with the resolved values)                     jobs, fit
+``status.json``    state, message (+ code/args to translate it), pid, device, times, heartbeat,   jobs, worker
+                   queue position, attempts, exit code
+``progress.json``  the last ``on_progress`` step event, fit's notices, the time it was written    worker
+``cancel``         present = stop requested; ``should_stop()`` looks for it every step           anyone
+``worker.log``     the worker's log, tracebacks included (never shown raw to the user)            worker
+``summary.json``   fit's return value                                                             worker
+other files        ``metrics.jsonl``, ``checkpoint.pt``, ``export/``, ``results.json`` ...          fit
+=================  =============================================================================  ============
 
 States: ``queued -> running -> done | failed | cancelled | diverged``; a run whose worker vanished (pid gone,
 no final state: killed, machine rebooted) becomes ``interrupted`` and can be resumed from its last complete
@@ -334,7 +335,7 @@ def reconcile(root: Optional[Path] = None, exit_code: Optional[Callable[[str], O
             code = exit_code(d.name) if exit_code else None
             epochs = len(_read_jsonl(d / "metrics.jsonl"))
             how = f" (exit code {code})" if code is not None else ""
-            st.update(state=INTERRUPTED, ended=_now(), exit_code=code,
+            st.update(state=INTERRUPTED, ended=_now(), exit_code=code, code="worker_gone", args={"epochs": epochs},
                       message=f"The worker process stopped without finishing{how} after {epochs} complete "
                               f"epoch(s); resume continues from the last complete checkpoint.")
             _write_json(d / "status.json", st)
@@ -484,7 +485,8 @@ def cancel(run_id: str, root: Optional[Path] = None) -> dict:
             (rdir / "cancel").write_text(str(_now()))
         elif state in (QUEUED, INTERRUPTED):
             (rdir / "cancel").write_text(str(_now()))
-            st.update(state=CANCELLED, ended=_now(), queue_position=None,
+            st.update(state=CANCELLED, ended=_now(), queue_position=None, args={},
+                      code="cancelled_queued" if state == QUEUED else "cancelled_interrupted",
                       message="Cancelled before it ran." if state == QUEUED else
                       "Cancelled while interrupted; resume is still possible.")
             _write_json(rdir / "status.json", st)
@@ -517,6 +519,7 @@ def resume(run_id: str, root: Optional[Path] = None, manager: Optional["JobManag
             (rdir / "cancel").unlink()
         done = len(_read_jsonl(rdir / "metrics.jsonl"))
         st.update(state=QUEUED, queued=_now(), ended=None, pid=None, exit_code=None,
+                  code="resuming" if job["resume"] else "resume_fresh", args={"epochs": done},
                   message=(f"Resuming after {done} complete epoch(s)." if job["resume"]
                            else "No complete checkpoint yet: starting again from the first epoch."))
         _write_json(rdir / "status.json", st)
@@ -664,7 +667,8 @@ class JobManager:
             if st.get("state") != QUEUED:
                 return False
             if (rdir / "cancel").exists():
-                st.update(state=CANCELLED, ended=_now(), message="Cancelled before it ran.", queue_position=None)
+                st.update(state=CANCELLED, ended=_now(), message="Cancelled before it ran.", queue_position=None,
+                          code="cancelled_queued", args={})
                 _write_json(rdir / "status.json", st)
                 return False
             env = os.environ.copy()
@@ -819,9 +823,11 @@ def run_worker(run_dir: str | Path) -> int:
         _write_json(rdir / "summary.json", result if isinstance(result, dict) else {"result": result})
         best = result.get("best_val_acc") if isinstance(result, dict) else None
         final = dict(state=DONE, message=(f"Finished: best validation accuracy {best:.1%}."
-                                          if isinstance(best, (int, float)) else "Finished."))
+                                          if isinstance(best, (int, float)) else "Finished."),
+                     code="done", args={"acc": f"{best:.1%}" if isinstance(best, (int, float)) else "-"})
     except _Terminated:
-        final = dict(state=INTERRUPTED, message="Stopped by a termination signal; it can be resumed.")
+        final = dict(state=INTERRUPTED, message="Stopped by a termination signal; it can be resumed.",
+                     code="terminated", args={})
         code = 143
     except BaseException as exc:  # noqa: BLE001 - every ending is recorded, then the worker exits
         kind = type(exc).__name__
@@ -833,20 +839,20 @@ def run_worker(run_dir: str | Path) -> int:
                 requested = float(cancel_file.read_text() or 0)
             except (OSError, ValueError):
                 requested = None
-            final = dict(state=CANCELLED, message="Cancelled.",
+            final = dict(state=CANCELLED, message="Cancelled.", code="cancelled", args={},
                          cancel={"requested": requested, "stopped": _now(), "steps_after": steps_after_cancel[0]})
         elif diverged_t and isinstance(exc, diverged_t):
-            final = dict(state=DIVERGED, message=str(exc) or "The loss diverged (NaN or infinite).")
+            final = dict(state=DIVERGED, message=str(exc) or "The loss diverged (NaN or infinite).", code=None)
             code = 3
         elif isinstance(exc, UserError):
-            final = dict(state=FAILED, message=str(exc))
+            final = dict(state=FAILED, message=str(exc), code=None)
             code = 2
         elif isinstance(exc, KeyboardInterrupt):
-            final = dict(state=INTERRUPTED, message="Interrupted; it can be resumed.")
+            final = dict(state=INTERRUPTED, message="Interrupted; it can be resumed.", code="terminated", args={})
             code = 130
         else:
             _log.error("run %s failed:\n%s", rid, traceback.format_exc())
-            final = dict(state=FAILED, message=f"Training failed ({kind}: {str(exc)[:200]}); "
+            final = dict(state=FAILED, code=None, message=f"Training failed ({kind}: {str(exc)[:200]}); "
                                                f"details in {rdir / 'worker.log'}.")
             code = 1
     finally:

@@ -185,6 +185,17 @@ run_id = st.selectbox(_("finetune.page.pick_run"), ids, format_func=_option, key
 st.query_params["run"] = run_id
 
 
+def _message(r: dict) -> str:
+    """The run's status message in the page's language when jobs gave it a code, else as written (English)."""
+    key = f"finetune.page.msg.{r.get('code')}"
+    if r.get("code") and key in KEYS:
+        try:
+            return _(key, **(r.get("args") or {}))
+        except (KeyError, IndexError, ValueError):
+            pass
+    return r.get("message") or ""
+
+
 def _status_line(r: dict) -> None:
     if r["state"] == jobs.QUEUED:
         st.markdown(_("finetune.page.queued_status", run=r["id"], state=_state(r["state"]), since=_when(r.get("queued"))))
@@ -251,6 +262,8 @@ def live(rid: str) -> None:
         pos = r.get("queue_position") or 1
         running = sum(1 for x in jobs.list_runs(refresh=False) if x["state"] == jobs.RUNNING)
         st.info(_("finetune.page.queued_line", pos=pos, ahead=pos - 1 + running))
+        if r.get("code") in ("resuming", "resume_fresh"):
+            st.caption(_message(r))
     else:
         st.progress(r["fraction"], text=_progress_text(r))
         beat = r.get("heartbeat")
@@ -272,7 +285,7 @@ def results_view(run: dict) -> None:
     res = jobs.results(rid) or {}
     _status_line(run)
     if run["state"] != jobs.DONE:
-        st.warning(_("finetune.page.failed_line", state=_state(run["state"]), message=run.get("message") or "-"))
+        st.warning(_("finetune.page.failed_line", state=_state(run["state"]), message=_message(run) or "-"))
     if run["state"] in jobs.RESUMABLE and st.button(_("finetune.page.resume"), key=f"resume-{rid}"):
         jobs.resume(rid, manager=manager)
         st.rerun()

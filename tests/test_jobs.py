@@ -205,3 +205,14 @@ def test_another_sessions_run_is_visible_by_design_and_unknown_ids_say_so(tiny, 
     assert res.returncode == 2 and "not a run id" in res.stderr and "Traceback" not in res.stderr
     assert len(res.stderr.strip().splitlines()) == 1
     assert not (Path(data_dir) / "runs" / unknown).exists()
+
+
+def test_sigterm_leaves_the_run_resumable_and_cancelling_it_then_is_immediate(tiny, manager):
+    # A stopped server or machine sends SIGTERM: the worker records "interrupted", not "failed".
+    rid = manager.start(scratch(tiny, epochs=200, batch_size=2))
+    wait_for(lambda: (jobs.info(rid)["progress"] or {}).get("phase") == "train", timeout=120)
+    os.kill(jobs.info(rid)["pid"], signal.SIGTERM)
+    row = manager.wait(rid, timeout=60)
+    assert row["state"] == "interrupted" and row["code"] == "terminated" and row["exit_code"] == 143
+    row = jobs.cancel(rid)
+    assert row["state"] == "cancelled" and row["code"] == "cancelled_interrupted"

@@ -119,3 +119,4 @@ def test_a_guessed_or_broken_run_address_is_explained_not_raised(stored_tiny):
     assert "Cancelled before it ran" in texts(at)
     at = open_page("pt", run="20260101-120000-abcdef")
     assert "There is no run 20260101-120000-abcdef" in texts(at)
+    assert "Cancelada antes de rodar" in texts(at)  # jobs' status message, translated through its code

@@ -237,6 +237,26 @@ STRINGS = {
               "nomes das classes e o pré-processamento."},
     "finetune.page.failed_line": {"en": "The run ended as **{state}**: {message}",
                                   "pt": "A execução terminou como **{state}**: {message}"},
+    "finetune.page.msg.worker_gone": {
+        "en": "The training process stopped without finishing after {epochs} complete epoch(s); resuming continues "
+              "from the last complete checkpoint.",
+        "pt": "O processo de treino parou sem terminar depois de {epochs} época(s) completa(s); retomar continua a "
+              "partir do último checkpoint completo."},
+    "finetune.page.msg.cancelled_queued": {"en": "Cancelled before it ran.", "pt": "Cancelada antes de rodar."},
+    "finetune.page.msg.cancelled_interrupted": {"en": "Cancelled while interrupted; it can still be resumed.",
+                                                "pt": "Cancelada enquanto interrompida; ainda pode ser retomada."},
+    "finetune.page.msg.cancelled": {"en": "Cancelled; it can be resumed from its last complete epoch.",
+                                    "pt": "Cancelada; pode ser retomada a partir da última época completa."},
+    "finetune.page.msg.resuming": {"en": "Resuming after {epochs} complete epoch(s).",
+                                   "pt": "Retomando depois de {epochs} época(s) completa(s)."},
+    "finetune.page.msg.resume_fresh": {"en": "No complete checkpoint yet: starting again from the first epoch.",
+                                       "pt": "Ainda não há checkpoint completo: recomeçando da primeira época."},
+    "finetune.page.msg.done": {"en": "Finished: best validation accuracy {acc}.",
+                               "pt": "Concluída: melhor acurácia de validação {acc}."},
+    "finetune.page.msg.terminated": {"en": "Stopped by a termination signal (the server was stopped?); it can be "
+                                           "resumed.",
+                                     "pt": "Parada por um sinal de término (o servidor foi desligado?); pode ser "
+                                           "retomada."},
     "finetune.page.all_runs": {"en": "All runs", "pt": "Todas as execuções"},
     "finetune.page.col_state": {"en": "State", "pt": "Estado"},
     "finetune.page.col_created": {"en": "Created", "pt": "Criada"},
