@@ -87,6 +87,11 @@ def test_start_from_the_page_reattaches_after_reruns_and_in_new_sessions(stored_
     assert jobs.info(rid)["state"] in ("queued", "running", "done")
     assert rid in texts(at)
 
+    # Switching to another page and back finds the same run.
+    at.switch_page("pages/home.py").run()
+    at.switch_page(PAGE).run()
+    assert not at.exception and at.session_state["finetune_run"] == rid
+
     # A refresh (a brand-new session) re-attaches from the run list, in Portuguese too.
     other = open_page("pt")
     assert other.session_state["finetune_run"] == rid
