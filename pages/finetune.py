@@ -318,7 +318,11 @@ def results_view(run: dict) -> None:
     if not wrong:
         st.caption(_("finetune.page.no_wrong"))
     else:
-        pics = thumbnails(run["data"], tuple(int(w["index"]) for w in wrong))
+        try:
+            pics = thumbnails(run["data"], tuple(int(w["index"]) for w in wrong))
+        except UserError as exc:  # the dataset was deleted since: the rest of the results still shows
+            st.caption(str(exc))
+            pics = []
         cols = st.columns(6)
         for i, (w, pic) in enumerate(zip(wrong, pics)):
             cols[i % 6].image(pic, width="stretch", caption=_(

@@ -58,6 +58,10 @@ def test_page_without_runs_explains_and_shows_the_default_backbone(lang, data_di
     assert ("Runs are shared" if lang == "en" else "As execuções são compartilhadas") in body
     # the packaged Lite0 weights are real: no random-weights warning, the source is named
     assert not at.warning and "package" in body
+    at.radio(key="finetune_strategy").set_value("partial").run()
+    k = at.slider(key="finetune_unfreeze")
+    assert k.value == 2 and k.max >= 5  # Lite0's stages, counted from the head (the head itself always trains)
+    assert "head" in texts(at)
     at.selectbox(key="finetune_model").set_value("vgg16").run()
     assert at.warning, "a model without offline weights must say it starts from random weights"
 
