@@ -17,6 +17,18 @@ Strategies (each a real, distinct setup):
 
 The loop (AdamW, cosine schedule with warm-up from timm, optional label smoothing, augmentation on tensors on
 the device, early stopping on validation loss) writes everything into a run folder; see :func:`fit`.
+
+Export compatibility (``run_dir/export``: ``model.safetensors`` + ``config.json``). The state dict keeps the
+library's own key names, so with the default single-Linear head (dropout lives in :class:`DropoutLinear`, which
+has plain ``weight``/``bias``):
+
+* timm models (EfficientNet-Lite ...): ``timm.create_model(name, num_classes=n).load_state_dict(sd)`` - strict.
+* torchvision models: ``torchvision.models.get_model(name, num_classes=n).load_state_dict(sd)`` - strict (checked
+  for ResNet-18 in the tests). GoogLeNet / Inception-v3 also need ``aux_logits=False`` (the factory drops the
+  auxiliary heads) and the ``transform_input`` flag recorded in ``constructor_kwargs``.
+* with ``head_hidden > 0`` the classifier is ``Sequential(Linear, ReLU, Dropout, Linear)`` at the classifier's
+  path: replace it first (``config.json`` ``load`` spells out how). :func:`predict` does all this itself and
+  reads safetensors only, never a pickle.
 """
 from __future__ import annotations
 

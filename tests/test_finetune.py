@@ -321,7 +321,8 @@ def test_torchvision_export_loads_with_get_model(full_runs):
         assert torch.equal(model.eval()(x), mine)
 
 
-def test_train_cli_json_and_errors(tiny_data, tmp_path):
+def test_train_cli_json_and_errors(tiny_data, tmp_path, capsys):
+    from core.cli import main
     out = tmp_path / "cli-run"
     res = run_cli("train", "--data", tiny_data, "--model", "resnet18", "--strategy", "scratch", "--epochs", "1",
                   "--image-size", "32", "--batch-size", "8", "--out", out, "--json")
@@ -329,8 +330,9 @@ def test_train_cli_json_and_errors(tiny_data, tmp_path):
     summary = json.loads(res.stdout)
     assert SUMMARY_KEYS <= set(summary) and summary["run_dir"] == str(out)
     assert isinstance(summary["epoch_seconds"], list) and summary["weights_source"].startswith("random")
-    again = run_cli("train", "--data", tiny_data, "--out", out)
-    assert again.returncode == 2 and "not empty" in again.stderr and "Traceback" not in again.stderr
+    assert main(["train", "--data", tiny_data, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "not empty" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
 # ----------------------------------------------------------------------------- failures stay clean
