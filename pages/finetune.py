@@ -11,6 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from core import jobs
+from core.data import DEMOS as DEMO_NAMES
 from core.data import list_datasets, open_dataset
 from core.errors import UserError
 from core.i18n import all_strings
@@ -18,8 +19,11 @@ from core.finetune import FinetuneConfig, default_image_size, estimate_epoch_sec
 from core.plots import finetune as plots
 from core.settings import data_dir
 from core.zoo import CATALOG, DEFAULT_MODEL, WeightsInfo, get_entry, weights_available_offline
-from ui import cached_device_info, lang, tr, user_errors, weights_notice
+from ui import cached_device_info, lang, routed, tr, user_errors, weights_notice
 
+if st.query_params.get("run"):  # a deep link to a run survives the detour through the router
+    st.session_state["finetune_link"] = st.query_params.get("run")
+routed("pages/finetune.py")
 _ = tr()
 STRATEGIES = ("linear_probe", "partial", "full", "scratch")
 DEMOS = {"demo:digits": "finetune.page.demo_digits", "demo:faces": "finetune.page.demo_faces"}
@@ -71,8 +75,9 @@ active = sorted((r for r in runs if r["state"] in jobs.ACTIVE), key=lambda r: r[
 # ------------------------------------------------------------------------------------------- new run
 with st.expander(_("finetune.page.new_run"), expanded=not active):
     with user_errors():
+        demo_names = set(DEMO_NAMES.values())  # a demo, once stored, is already offered as its demo entry
         stored = {d.id: _("finetune.page.dataset_option", name=d.name, images=d.num_images,
-                          classes=len(d.classes)) for d in list_datasets()}
+                          classes=len(d.classes)) for d in list_datasets() if d.name not in demo_names}
         options = {**stored, **{k: _(v) for k, v in DEMOS.items()}}
         c1, c2 = st.columns(2)
         data_ref = c1.selectbox(_("finetune.page.data"), list(options), format_func=options.get,
@@ -161,7 +166,8 @@ if not runs:
 
 ids = [r["id"] for r in runs]
 by_id = {r["id"]: r for r in runs}
-wanted = st.query_params.get("run")
+link = st.session_state.pop("finetune_link", None)
+wanted = st.query_params.get("run") or link
 if wanted and wanted not in by_id:
     try:
         jobs.run_path(wanted)
