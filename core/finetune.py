@@ -89,6 +89,7 @@ class FinetuneConfig:
     unfreeze: int = 2                 # partial: number of last stages to train (the head always trains)
     lr: Optional[float] = None        # None: the strategy's default (DEFAULT_LR)
     layer_decay: float = 0.75         # full: timm layer-wise decay factor per stage
+    head_lr_scale: float = 10.0       # partial/full: the new, randomly initialised head learns this much faster
     batch_size: int = 32
     weight_decay: float = 0.05
     label_smoothing: float = 0.0
@@ -122,6 +123,8 @@ class FinetuneConfig:
             _int_range(self.image_size, "The image size", 16, 1024)
         if self.lr is not None and not (_finite(self.lr) and self.lr > 0):
             bad(f"The learning rate must be a positive number, not {self.lr}.")
+        if not (_finite(self.head_lr_scale) and 0 < self.head_lr_scale <= 100):
+            bad(f"The head learning-rate multiplier must be in (0, 100], not {self.head_lr_scale}.")
         if not (_finite(self.layer_decay) and 0 < self.layer_decay <= 1):
             bad(f"The layer decay must be in (0, 1] (1 means no decay), not {self.layer_decay}.")
         if not (_finite(self.weight_decay) and 0 <= self.weight_decay < 10):
@@ -273,19 +276,29 @@ def stage_group_matcher(stages) -> Callable:
     return group_matcher
 
 
-def make_optimizer(model: nn.Module, stages, lr: float, weight_decay: float, layer_decay: float = 1.0):
+def make_optimizer(model: nn.Module, stages, lr: float, weight_decay: float, layer_decay: float = 1.0,
+                   head_lr_scale: float = 1.0):
     """AdamW over the trainable parameters, one timm layer-decay group per stage (and decay / no-decay).
 
     The model is given a ``group_matcher`` built from ``stages`` so that timm's
     ``param_groups_layer_decay`` groups torchvision models too (their own lack one, and timm would silently
     put every parameter in one group). Each group's ``lr_scale`` is ``layer_decay ** (last - stage)``;
     timm's schedulers apply it. ``layer_decay=1`` gives per-stage groups with equal rates.
+    ``head_lr_scale`` multiplies the head's scale: a new, randomly initialised head at the backbone's low
+    rate (1e-4) barely moves in a few epochs, which would make full fine-tuning look like negative transfer.
     """
     from timm.optim import create_optimizer_v2
     model.group_matcher = stage_group_matcher(stages)
     on_cuda = next(model.parameters()).is_cuda
     opt = create_optimizer_v2(model, "adamw", lr=lr, weight_decay=weight_decay, layer_decay=layer_decay,
                               **({"fused": True} if on_cuda else {}))
+    if head_lr_scale != 1.0:
+        from core.zoo import stage_of_parameter
+        lookup, head = stage_of_parameter(stages), stages[-1].index
+        names = {id(p): n for n, p in model.named_parameters()}
+        for g in opt.param_groups:
+            if g["params"] and lookup(names[id(g["params"][0])]) == head:
+                g["lr_scale"] = g.get("lr_scale", 1.0) * head_lr_scale
     for g in opt.param_groups:
         # the effective rate from the first step on; timm's schedulers start from ``initial_lr`` and apply
         # ``lr_scale`` themselves, so it must hold the unscaled base rate (else the scale applies twice)
@@ -575,7 +588,8 @@ class _Run:
         self.mean = torch.tensor(self.preprocess.mean, device=self.device).view(1, 3, 1, 1)
         self.std = torch.tensor(self.preprocess.std, device=self.device).view(1, 3, 1, 1)
         self.opt = make_optimizer(self.model, self.stages, self.lr, cfg.weight_decay,
-                                  cfg.layer_decay if cfg.strategy == "full" else 1.0)
+                                  cfg.layer_decay if cfg.strategy == "full" else 1.0,
+                                  cfg.head_lr_scale if cfg.strategy in ("partial", "full") else 1.0)
         self.trainable_params = sum(p.numel() for p in self.model.parameters() if p.requires_grad)
         self.total_params = sum(p.numel() for p in self.model.parameters())
 

@@ -128,6 +128,17 @@ def test_layer_decay_gives_each_stage_its_own_rate(name):
         assert scales == {1.0}
 
 
+def test_new_head_learns_faster_than_the_decayed_backbone():
+    from core.zoo import build_model, model_stages
+    model = build_model("resnet18", num_classes=3, pretrained=False).model
+    stages = model_stages(model, 64)
+    opt = ft.make_optimizer(model, stages, lr=1e-4, weight_decay=0.05, layer_decay=0.5, head_lr_scale=10)
+    rows = {r["stage_index"]: r["lr"] for r in ft.describe_groups(model, opt, stages)}
+    assert rows[stages[-1].index] == pytest.approx(1e-3)          # head: 10 x base
+    assert rows[stages[-2].index] == pytest.approx(1e-4 * 0.5)    # last backbone stage: one decay step
+    assert rows[stages[0].index] == pytest.approx(1e-4 * 0.5 ** (len(stages) - 1))
+
+
 def test_head_option_fits_the_backbone_feature_size():
     from core.zoo import build_model
     for name, width in (("resnet18", 512), ("tf_efficientnet_lite0", 1280), ("squeezenet1_1", 512)):
