@@ -5,7 +5,7 @@ import streamlit as st
 
 from core.i18n import LANGUAGES, normalize_lang
 from core.settings import setup_logging
-from ui import ROUTER_FLAG, WANTED_PAGE, cached_device_info, tr
+from ui import ROUTER_SEEN, WANTED_PAGE, cached_device_info, tr
 
 setup_logging()
 st.set_page_config(page_title="CNN Transfer Lab", page_icon="🧠", layout="wide")
@@ -26,11 +26,11 @@ PAGES = {
     "app.section_do": [("pages/data.py", "page.data", "🗂️", False), ("pages/finetune.py", "page.finetune", "🎯", False)],
 }
 nav = {
-    _(section): [st.Page(path, title=_(title), icon=icon, default=default)
-                 for path, title, icon, default in items if (HERE / path).exists()]
+    _(section): [st.Page(path, title=_(title), icon=icon, default=default) for path, title, icon, default in items]
     for section, items in PAGES.items()
 }
 page = st.navigation(nav)
+st.session_state[ROUTER_SEEN] = True
 wanted = st.session_state.pop(WANTED_PAGE, None)  # a deep link that arrived before the router existed
 if wanted and Path(wanted).stem != page.url_path and (HERE / wanted).exists():
     st.switch_page(wanted)
@@ -44,8 +44,4 @@ with st.sidebar:
         st.markdown(_("app.device_cpu", threads=info["cpu_threads"]))
     st.caption(_("app.versions", **info))
 
-st.session_state[ROUTER_FLAG] = True
-try:
-    page.run()
-finally:
-    st.session_state[ROUTER_FLAG] = False
+page.run()

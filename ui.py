@@ -12,7 +12,7 @@ from core.i18n import DEFAULT_LANG, LANGUAGES, Translator, normalize_lang
 _log = logging.getLogger("core.ui")
 
 
-ROUTER_FLAG = "_via_router"
+ROUTER_SEEN = "_router_seen"
 WANTED_PAGE = "_wanted_page"
 
 
@@ -20,11 +20,12 @@ def routed(page_file: str) -> None:
     """Make sure this page runs inside app.py's router (sidebar, language, navigation).
 
     On a freshly started server, Streamlit serves a direct link such as ``/finetune`` from the ``pages/``
-    folder before app.py has ever run, so the page would run alone. Then remember the wanted page, go to
-    the router, and let it switch back here: the deep link still lands on the right page, in the right
-    language.
+    folder before app.py has ever run, so the page would run alone. Such a session has never been through
+    the router: remember the wanted page, go to the router, and let it switch back here, so the deep link
+    still lands on the right page, in the right language. (Only a session's first run can be affected, so
+    the check is "has this session seen the router", which also leaves AppTest's switch_page alone.)
     """
-    if st.session_state.get(ROUTER_FLAG):
+    if st.session_state.get(ROUTER_SEEN):
         return
     st.session_state.setdefault("lang", normalize_lang(st.query_params.get("lang")))
     st.session_state[WANTED_PAGE] = page_file

@@ -1172,7 +1172,9 @@ def _cli_train(args) -> dict:
     kw = dict(data=args.data, model=args.model, strategy=args.strategy, epochs=args.epochs,
               image_size=args.image_size, unfreeze=args.unfreeze, lr=args.lr, batch_size=args.batch_size,
               seed=args.seed, augment=args.augment, patience=args.patience, head_hidden=args.head_hidden,
-              head_dropout=args.head_dropout, label_smoothing=args.label_smoothing, device=args.device)
+              head_dropout=args.head_dropout, label_smoothing=args.label_smoothing, device=args.device,
+              layer_decay=args.layer_decay, head_lr_scale=args.head_lr_scale, weight_decay=args.weight_decay,
+              warmup_epochs=args.warmup_epochs)
     cfg = FinetuneConfig(**kw)
     out = Path(args.out) if args.out else new_run_dir()
     if args.out and out.exists() and any(out.iterdir()) and not args.resume:
@@ -1222,7 +1224,11 @@ def add_commands(sub) -> None:
     p.add_argument("--epochs", type=int, default=5)
     p.add_argument("--image-size", type=int, default=None)
     p.add_argument("--unfreeze", type=int, default=2)
-    p.add_argument("--lr", type=float, default=None)
+    p.add_argument("--lr", type=float, default=None, help="base learning rate (default: the strategy's)")
+    p.add_argument("--layer-decay", type=float, default=0.75, help="full: per-stage learning-rate decay factor")
+    p.add_argument("--head-lr-scale", type=float, default=10.0, help="partial/full: the new head's rate multiplier")
+    p.add_argument("--weight-decay", type=float, default=0.05)
+    p.add_argument("--warmup-epochs", type=float, default=0.5)
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--augment", choices=AUGMENTS, default="light")

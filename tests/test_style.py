@@ -39,3 +39,14 @@ def test_pages_use_only_known_keys():
 
 def test_translation_differs_from_english():
     assert t("page.finetune", "pt") == "Ajuste fino" and t("page.finetune", "en") == "Fine-tuning"
+
+
+def test_every_page_goes_through_the_router():
+    """A deep link on a fresh server would otherwise run the page without app.py (see ui.routed)."""
+    for p in sorted((ROOT / "pages").glob("*.py")):
+        assert f'routed("pages/{p.name}")' in p.read_text(encoding="utf-8"), p.name
+
+
+def test_concept_map_links_to_existing_pages():
+    from core.concepts import CONCEPTS
+    assert all((ROOT / "pages" / f"{c.page}.py").exists() for c in CONCEPTS)

@@ -23,7 +23,6 @@ STRINGS = {
     "home.group.pitfalls": {"en": "Pitfalls", "pt": "Armadilhas"},
     "home.group.techniques": {"en": "Techniques", "pt": "Técnicas"},
     "home.see_it": {"en": "See it: {page}", "pt": "Veja: {page}"},
-    "home.coming": {"en": "({page} page not available yet)", "pt": "(página {page} ainda indisponível)"},
     "home.idea.scarce_labels.title": {"en": "Labelled data is scarce", "pt": "Dados rotulados são escassos"},
     "home.idea.scarce_labels.body": {
         "en": "A few hundred labelled images cannot train millions of weights from nothing; features learned on "
