@@ -71,7 +71,9 @@ def weights_notice(weights, model_label: str) -> None:
     if not weights.pretrained:
         st.warning(tr()("common.random_weights", model=model_label), icon="⚠️")
     else:
-        st.caption(tr()("common.weights_source", source=str(weights)))
+        _ = tr()
+        source = _(f"common.weights_kind.{weights.kind}") + (f" ({weights.detail})" if weights.detail else "")
+        st.caption(_("common.weights_source", source=source))
 
 
 __all__ = ["LANGUAGES", "routed", "lang", "tr", "user_errors", "cached_model", "cached_device_info", "weights_notice"]

@@ -119,3 +119,54 @@ def test_every_page_opens_without_error(server, page):
             wait_idle(page)
             assert page.locator("[data-testid='stException']").count() == 0, (stem, lang)
             shot(page, f"{stem}_{lang}")
+
+
+def _pick(page, label, option):
+    """Open the Streamlit selectbox called ``label`` and choose ``option``."""
+    box = page.locator("[data-testid='stSelectbox']").filter(
+        has=page.locator("[data-testid='stWidgetLabel']", has_text=label))
+    box.first.locator("[data-baseweb='select'], [role='combobox']").first.click()
+    page.get_by_role("option", name=option, exact=True).click()
+    page.wait_for_timeout(300)
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+
+
+def test_user_path_dataset_then_finetune_then_download(server, page):
+    """A user's whole path in the browser: store a demo set, fine-tune on it in the background, read the results."""
+    page.goto(server["url"] + "/data?lang=en")
+    wait_idle(page)
+    page.get_by_text("Demo set", exact=True).first.click()
+    wait_idle(page)
+    _pick(page, "Demo set", "Faces vs. not faces (scikit-image LFW subset, 200 images of 25×25, 2 classes)")
+    page.get_by_role("button", name="Check and store").click()
+    page.get_by_role("heading", name="Report").wait_for(timeout=120_000)
+    wait_idle(page)
+    assert page.locator("[data-testid='stException']").count() == 0
+    shot(page, "flow_data_en")
+
+    page.goto(server["url"] + "/finetune?lang=en")
+    wait_idle(page)
+    _pick(page, "Dataset", "Demo: faces vs. not faces")
+    _pick(page, "Input size (px)", "64")
+    page.get_by_role("button", name="Start").click()
+    # the run trains in a worker process; the page only reads its folder and shows the results at the end
+    page.get_by_role("heading", name="Results").wait_for(timeout=300_000)
+    wait_idle(page)
+    assert page.locator("[data-testid='stException']").count() == 0
+    download = page.locator("[data-testid='stDownloadButton']", has_text="Download the model")
+    download.wait_for(timeout=60_000)
+    with page.expect_download() as dl:
+        download.click()
+    import zipfile
+    path = dl.value.path()
+    assert sorted(zipfile.ZipFile(path).namelist()) == ["config.json", "model.safetensors"]
+    assert page.locator(".js-plotly-plot").count() >= 2  # curves and confusion matrix
+    shot(page, "flow_finetune_en")
+    runs = list((server["data"] / "runs").glob("*/export/model.safetensors"))
+    assert len(runs) == 1  # exactly one run: reruns while watching did not start another
+
+    # the same run, re-attached in Portuguese after a fresh page load
+    page.goto(server["url"] + "/finetune?lang=pt")
+    wait_idle(page)
+    page.get_by_role("heading", name="Resultados").wait_for(timeout=60_000)
+    shot(page, "flow_finetune_pt")

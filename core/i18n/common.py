@@ -20,6 +20,11 @@ STRINGS = {
         "pt": "Não há pesos pré-treinados de {model} disponíveis offline: o modelo usa inicialização "
               "aleatória, então nada é transferido."},
     "common.weights_source": {"en": "Weights: {source}", "pt": "Pesos: {source}"},
+    "common.weights_kind.file": {"en": "your file", "pt": "seu arquivo"},
+    "common.weights_kind.cache": {"en": "local cache", "pt": "cache local"},
+    "common.weights_kind.package": {"en": "installed package", "pt": "pacote instalado"},
+    "common.weights_kind.download": {"en": "downloaded", "pt": "baixados"},
+    "common.weights_kind.random": {"en": "random initialisation", "pt": "inicialização aleatória"},
     "common.model": {"en": "Model", "pt": "Modelo"},
     "common.error": {"en": "Error: {msg}", "pt": "Erro: {msg}"},
 }
