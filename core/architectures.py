@@ -170,14 +170,13 @@ def skeleton(entry: zoo.ModelEntry, device: str = "meta") -> nn.Module:
     """
     if device == "meta":
         try:
-            model = zoo._construct(entry, for_pretrained=False, device="meta")
+            model = zoo.construct(entry, for_pretrained=False, device="meta")
         except Exception as exc:  # noqa: BLE001 - e.g. RegNet: "Cannot copy out of meta tensor"
             _log.info("meta build of %s failed (%s); moving parameters at registration", entry.name, exc)
             with _parameters_on_meta():
-                model = zoo._construct(entry, for_pretrained=False, device="cpu")
+                model = zoo.construct(entry, for_pretrained=False, device="cpu")
     else:
-        model = zoo._construct(entry, for_pretrained=False, device=device)
-    zoo._drop_aux_heads(model)
+        model = zoo.construct(entry, for_pretrained=False, device=device)
     return model.eval()
 
 
@@ -216,13 +215,13 @@ def min_input_size(name: str) -> int:
 def top1_for(entry: zoo.ModelEntry) -> tuple[Optional[float], str]:
     """ImageNet-1k top-1 (%) of the model's default pretrained weights, and where the number comes from."""
     if entry.library == "torchvision":
-        w = zoo._torchvision_weights(entry.name)
+        w = zoo.torchvision_weights(entry.name)
         if w is not None:
             acc = w.meta.get("_metrics", {}).get("ImageNet-1K", {}).get("acc@1")
             if acc is not None:
                 return float(acc), f"torchvision weights metadata ({w})"
         return None, "torchvision publishes no ImageNet-1K accuracy for these weights"
-    cfg = zoo._timm_default_cfg(entry.name)
+    cfg = zoo.timm_pretrained_cfg(entry.name)
     for key in ("top1", "acc1", "top1_acc"):
         if cfg.get(key) is not None:
             return float(cfg[key]), f"timm pretrained config ({entry.name})"
@@ -236,7 +235,7 @@ def published_for(entry: zoo.ModelEntry) -> Optional[dict]:
     """torchvision's published parameter count and GMACs (``_ops``) for the default weights."""
     if entry.library != "torchvision":
         return None
-    w = zoo._torchvision_weights(entry.name)
+    w = zoo.torchvision_weights(entry.name)
     if w is None:
         return None
     size = w.transforms().crop_size[0] if hasattr(w.transforms(), "crop_size") else entry.input_size

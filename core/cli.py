@@ -34,6 +34,15 @@ def add_command(sub, name: str, help: str, handler: Callable[[argparse.Namespace
     return p
 
 
+def format_topk(header: str, results: list[dict]) -> str:
+    """Text for ``[{"image", "top": [{"prob", "label"}]}]``, shared by classify and predict."""
+    lines = [header]
+    for r in results:
+        lines.append(r["image"])
+        lines += [f"  {t['prob']:7.2%}  {t['label']}" for t in r["top"]]
+    return "\n".join(lines)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m core", description="CNN Transfer Lab command line (the pages' twin).")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)

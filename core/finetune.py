@@ -1083,7 +1083,7 @@ _PREDICTORS: dict = {}
 def load_export(run_dir: Path):
     """(model, export config) from ``run_dir/export`` (or an export folder itself); safetensors only."""
     from safetensors.torch import load_file
-    from core.zoo import Preprocess, _construct, _drop_aux_heads, get_entry
+    from core.zoo import Preprocess, construct, get_entry
     run_dir = Path(run_dir)
     export = run_dir / "export" if (run_dir / "export").is_dir() else run_dir
     cfg_path, weights_path = export / "config.json", export / "model.safetensors"
@@ -1105,8 +1105,7 @@ def load_export(run_dir: Path):
         sd = load_file(str(weights_path), device="cpu")
     except Exception as exc:  # noqa: BLE001 - any decoder error is the file's fault
         raise UserError(f"The exported weights {weights_path} cannot be read ({str(exc)[:120]}).") from None
-    model = _construct(entry, for_pretrained=bool(cfg.get("constructor_kwargs", {}).get("transform_input", False)))
-    _drop_aux_heads(model)
+    model = construct(entry, for_pretrained=bool(cfg.get("constructor_kwargs", {}).get("transform_input", False)))
     install_head(model, head)
     try:
         model.load_state_dict(sd, strict=True)
@@ -1200,11 +1199,8 @@ def _cli_predict(args) -> dict:
 
 
 def _text_predict(res: dict) -> str:
-    lines = [f"{res['architecture']} fine-tuned on {len(res['classes'])} classes"]
-    for r in res["results"]:
-        lines.append(r["image"])
-        lines += [f"  {t['prob']:7.2%}  {t['label']}" for t in r["top"]]
-    return "\n".join(lines)
+    from core.cli import format_topk
+    return format_topk(f"{res['architecture']} fine-tuned on {len(res['classes'])} classes", res["results"])
 
 
 def _cli_estimate(args) -> dict:

@@ -118,7 +118,7 @@ def get_entry(name: str) -> ModelEntry:
     if key.lower() in lowered:
         return CATALOG[lowered[key.lower()]]
     if key in _timm_names():
-        cfg = _timm_default_cfg(key)
+        cfg = timm_pretrained_cfg(key)
         size = int(cfg.get("input_size", (3, 224, 224))[-1])
         return ModelEntry(key, key, "timm", 0, cfg.get("paper_ids", "") or "", "timm", size, 1)
     close = difflib.get_close_matches(key.lower(), list(lowered), n=3, cutoff=0.5)
@@ -126,7 +126,7 @@ def get_entry(name: str) -> ModelEntry:
     raise UserError(f"Unknown model '{name}'. Closest catalog names: {hint}.")
 
 
-def _timm_default_cfg(name: str) -> dict:
+def timm_pretrained_cfg(name: str) -> dict:
     import timm
     cfg = timm.models.get_pretrained_cfg(name)
     return cfg.to_dict() if cfg is not None else {}
@@ -176,7 +176,7 @@ def preprocess_for(entry: ModelEntry, pretrained: bool = True) -> Preprocess:
         except (ValueError, KeyError, AttributeError):
             pass
     else:
-        cfg = _timm_default_cfg(entry.name)
+        cfg = timm_pretrained_cfg(entry.name)
         if cfg:
             size = int(cfg["input_size"][-1])
             crop = float(cfg.get("crop_pct", 0.875))
@@ -218,7 +218,7 @@ def _package_weights_file(name: str) -> Optional[Path]:
     return files[0] if files else None
 
 
-def _torchvision_weights(name: str):
+def torchvision_weights(name: str):
     from torchvision.models import get_model_weights
     try:
         return get_model_weights(name).DEFAULT
@@ -227,7 +227,7 @@ def _torchvision_weights(name: str):
 
 
 def _torchvision_cache_file(name: str) -> Optional[Path]:
-    w = _torchvision_weights(name)
+    w = torchvision_weights(name)
     if w is None:
         return None
     path = Path(torch.hub.get_dir()) / "checkpoints" / os.path.basename(w.url)
@@ -235,7 +235,7 @@ def _torchvision_cache_file(name: str) -> Optional[Path]:
 
 
 def _timm_cache_file(name: str) -> Optional[Path]:
-    cfg = _timm_default_cfg(name)
+    cfg = timm_pretrained_cfg(name)
     repo = cfg.get("hf_hub_id")
     if not repo:
         return None
@@ -374,6 +374,15 @@ def _construct(entry: ModelEntry, for_pretrained: bool, device: str | torch.devi
         return timm.create_model(entry.name, pretrained=False)
 
 
+def construct(entry: ModelEntry, for_pretrained: bool = False, device: str | torch.device = "cpu") -> nn.Module:
+    """The catalog's architecture with random weights and 1000 outputs, auxiliary heads dropped, on ``device``
+    (``"meta"`` allocates nothing). ``for_pretrained`` keeps the input re-scaling the pretrained
+    GoogLeNet/Inception checkpoints expect. Weights come only from ``build_model``."""
+    model = _construct(entry, for_pretrained, device)
+    _drop_aux_heads(model)
+    return model
+
+
 def _drop_aux_heads(model: nn.Module) -> None:
     """Training and profiling use the main head only; torchvision itself drops them after loading."""
     if hasattr(model, "AuxLogits"):
@@ -394,7 +403,7 @@ def _resolve_state_dict(entry: ModelEntry, model: nn.Module, allow_download: boo
         cached = _timm_cache_file(entry.name)
         if cached is not None:
             sd = load_weights_file(cached)
-            return sd, WeightsInfo("cache", f"Hugging Face: {_timm_default_cfg(entry.name).get('hf_hub_id')}", True)
+            return sd, WeightsInfo("cache", f"Hugging Face: {timm_pretrained_cfg(entry.name).get('hf_hub_id')}", True)
     # 2) weights shipped inside installed packages
     pkg = _package_weights_file(entry.name)
     if pkg is not None:
@@ -405,14 +414,14 @@ def _resolve_state_dict(entry: ModelEntry, model: nn.Module, allow_download: boo
     if allow_download:
         from core.settings import host_reachable
         if entry.library == "torchvision":
-            w = _torchvision_weights(entry.name)
+            w = torchvision_weights(entry.name)
             if w is not None and host_reachable("download.pytorch.org"):
                 try:
                     return w.get_state_dict(progress=False, check_hash=True), WeightsInfo("download", w.url, True)
                 except Exception as exc:  # noqa: BLE001
                     _log.warning("download of %s failed: %s", entry.name, exc)
         else:
-            repo = _timm_default_cfg(entry.name).get("hf_hub_id")
+            repo = timm_pretrained_cfg(entry.name).get("hf_hub_id")
             if repo and host_reachable("huggingface.co"):
                 try:
                     from huggingface_hub import hf_hub_download
@@ -655,11 +664,8 @@ def _cli_classify(args) -> dict:
 
 
 def _text_classify(res: dict) -> str:
-    lines = [f"{res['model']} — weights: {res['weights_source']}"]
-    for r in res["results"]:
-        lines.append(r["image"])
-        lines += [f"  {t['prob']:7.2%}  {t['label']}" for t in r["top"]]
-    return "\n".join(lines)
+    from core.cli import format_topk
+    return format_topk(f"{res['model']} — weights: {res['weights_source']}", res["results"])
 
 
 def add_commands(sub) -> None:

@@ -51,6 +51,20 @@ def coffee_photo(tmp_path_factory) -> Path:
     return path
 
 
+def make_color_folder(root: Path, per_class: int = 10, seed: int = 0) -> str:
+    """A class-per-folder dataset that trains in seconds: reddish, greenish and bluish noise, 32x32 PNGs."""
+    import numpy as np
+    from PIL import Image
+    rng = np.random.default_rng(seed)
+    for c, name in enumerate(["red", "green", "blue"]):
+        (root / name).mkdir(parents=True)
+        for i in range(per_class):
+            arr = rng.integers(0, 90, (32, 32, 3), dtype=np.uint8)
+            arr[..., c] += 150
+            Image.fromarray(arr).save(root / name / f"{i}.png")
+    return str(root)
+
+
 def run_cli(*args, timeout=300):
     """Run ``python -m core ...`` in a fresh process with the test environment."""
     import subprocess

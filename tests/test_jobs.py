@@ -11,9 +11,8 @@ import time
 import zipfile
 from pathlib import Path
 
-import numpy as np
 import pytest
-from conftest import run_cli
+from conftest import make_color_folder, run_cli
 
 from core import jobs
 from core.errors import UserError
@@ -23,16 +22,7 @@ from core.finetune import FinetuneConfig
 @pytest.fixture
 def tiny(data_dir, tmp_path) -> str:
     """A folder dataset: 3 classes (reddish, greenish, bluish noise) x 10 pictures of 32x32."""
-    from PIL import Image
-    rng = np.random.default_rng(0)
-    root = tmp_path / "tiny"
-    for c, name in enumerate(["red", "green", "blue"]):
-        (root / name).mkdir(parents=True)
-        for i in range(10):
-            arr = rng.integers(0, 90, (32, 32, 3), dtype=np.uint8)
-            arr[..., c] += 150
-            Image.fromarray(arr).save(root / name / f"{i}.png")
-    return str(root)
+    return make_color_folder(tmp_path / "tiny")
 
 
 @pytest.fixture(autouse=True)

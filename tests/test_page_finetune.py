@@ -3,10 +3,10 @@ re-attach to the run instead of starting another, and the finished run shows its
 import time
 from pathlib import Path
 
-import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from conftest import make_color_folder
 from core import jobs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,19 +16,9 @@ PAGE = "pages/finetune.py"
 @pytest.fixture
 def stored_tiny(data_dir, tmp_path, monkeypatch):
     """A stored 3-class dataset of 32 px pictures; workers get one thread each (two shared cores)."""
-    from PIL import Image
-
     from core.data import open_dataset
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
-    rng = np.random.default_rng(1)
-    root = tmp_path / "tiny"
-    for c, name in enumerate(["red", "green", "blue"]):
-        (root / name).mkdir(parents=True)
-        for i in range(10):
-            arr = rng.integers(0, 90, (32, 32, 3), dtype=np.uint8)
-            arr[..., c] += 150
-            Image.fromarray(arr).save(root / name / f"{i}.png")
-    yield open_dataset(str(root))
+    yield open_dataset(make_color_folder(tmp_path / "tiny", seed=1))
     jobs.close_all(terminate=True)
 
 
@@ -57,7 +47,7 @@ def test_page_without_runs_explains_and_shows_the_default_backbone(lang, data_di
     assert ("No runs yet" if lang == "en" else "Nenhuma execução ainda") in body
     assert ("Runs are shared" if lang == "en" else "As execuções são compartilhadas") in body
     # the packaged Lite0 weights are real: no random-weights warning, the source is named
-    assert not at.warning and "package" in body
+    assert not at.warning and ("installed package" if lang == "en" else "pacote instalado") in body
     at.radio(key="finetune_strategy").set_value("partial").run()
     k = at.slider(key="finetune_unfreeze")
     assert k.value == 2 and k.max >= 5  # Lite0's stages, counted from the head (the head itself always trains)

@@ -79,7 +79,7 @@ def test_offline_means_random_init_reported(monkeypatch):
 def test_torch_hub_cache_is_used(tmp_path, monkeypatch):
     monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
     src = zoo.build_model("resnet18", pretrained=False).model
-    weights = zoo._torchvision_weights("resnet18")
+    weights = zoo.torchvision_weights("resnet18")
     ckpt = Path(torch.hub.get_dir()) / "checkpoints" / Path(weights.url).name
     ckpt.parent.mkdir(parents=True)
     torch.save(src.state_dict(), ckpt)
