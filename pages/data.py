@@ -77,7 +77,7 @@ with user_errors():
     ds = data.open_dataset(chosen)
     r = ds.report
     st.subheader(_("data.report_title"))
-    m = st.columns(5)
+    m = st.columns([1, 1, 1, 1.6, 1])  # the split "train / val / test" needs room
     m[0].metric(_("data.m.images"), f"{r['num_images']:,}".replace(",", "." if lang() == "pt" else ","))
     m[1].metric(_("data.m.classes"), len(r["classes"]))
     m[2].metric(_("data.m.working"), f"{ds.cache_size}×{ds.cache_size}")
