@@ -346,6 +346,16 @@ def _layer_rows(model: nn.Module, records: dict, counts: Optional[dict]) -> list
     return rows
 
 
+def _measure_counted(model: nn.Module, size: int, entry: zoo.ModelEntry) -> tuple[dict, Optional[str]]:
+    """``_measure`` with the flop counter; if only the counter fails, again without it, and say why."""
+    try:
+        return _measure(model, size, count_flops=True), None
+    except Exception as exc:  # noqa: BLE001 - counted without MACs, reason shown
+        _log.warning("flop counting failed for %s: %s", entry.name, exc)
+        reason = f"the FLOP counter cannot trace this model ({type(exc).__name__}: {str(exc)[:160]})"
+        return _measure(model, size, count_flops=False), reason
+
+
 def profile_module(model: nn.Module, input_size: int, entry: Optional[zoo.ModelEntry] = None,
                    counted_on: Optional[str] = None, cpu_fallback: Optional[Callable[[], nn.Module]] = None
                    ) -> Profile:
@@ -357,19 +367,19 @@ def profile_module(model: nn.Module, input_size: int, entry: Optional[zoo.ModelE
 
     If the flop counter fails, MACs are reported as unavailable with the reason and the rest is still computed.
     """
-    if cpu_fallback is not None and _device_of(model).type == "meta" and not _runs(model, input_size):
-        _log.info("%s cannot run on the meta device; profiling a CPU build", type(model).__name__)
-        model, counted_on = cpu_fallback(), "cpu"
     entry = entry or zoo.ModelEntry(type(model).__name__.lower(), type(model).__name__, "", 0, "", "custom")
     model.eval()
-    stages = zoo.model_stages(model, input_size)
-    flops_error = None
     try:
-        m = _measure(model, input_size, count_flops=True)
-    except Exception as exc:  # noqa: BLE001 - counted without MACs, reason shown
-        _log.warning("flop counting failed for %s: %s", entry.name, exc)
-        flops_error = f"the FLOP counter cannot trace this model ({type(exc).__name__}: {str(exc)[:160]})"
-        m = _measure(model, input_size, count_flops=False)
+        m, flops_error = _measure_counted(model, input_size, entry)
+    except Exception:
+        if cpu_fallback is None or _device_of(model).type != "meta":
+            raise
+        # data-dependent code (``.numpy()``, ``nonzero()``) cannot run on meta: count on a real CPU copy
+        _log.info("%s cannot run on the meta device; profiling a CPU build", type(model).__name__)
+        model, counted_on = cpu_fallback().eval(), "cpu"
+        m, flops_error = _measure_counted(model, input_size, entry)
+    # the same forward pass gives the stages their output shapes: one pass per profile, not three
+    stages = zoo.model_stages(model, input_size, shapes={n: r["shape"] for n, r in m["records"].items()})
     records, counts = m["records"], m["counts"]
     owner = zoo.stage_of_parameter(stages)
     per_stage = [0] * len(stages)

@@ -544,27 +544,32 @@ def _blocks(model: nn.Module) -> list[tuple[str, nn.Module]]:
     return out
 
 
-def model_stages(model: nn.Module, input_size: int = 224) -> list[Stage]:
+def model_stages(model: nn.Module, input_size: int = 224, shapes: Optional[dict] = None) -> list[Stage]:
     """Split a model into stages by output resolution, plus a final ``head`` stage.
 
     One definition serves the architecture page (per-stage params, MACs, receptive field) and fine-tuning
     (unfreeze the last k stages; layer-wise learning-rate decay groups).
+
+    Args:
+        shapes: module name -> output shape without the batch dimension, from a forward pass the caller
+            already made (the profiler's); without it, one forward pass at ``input_size`` records them.
     """
     blocks = _blocks(model)
     head_root = classifier_path(model).split(".")[0]
-    shapes: dict[str, tuple] = {}
-    hooks = [m.register_forward_hook(lambda mod, inp, out, n=n: shapes.__setitem__(
-        n, tuple(out.shape[1:]) if isinstance(out, torch.Tensor) else ())) for n, m in blocks]
-    was_training = model.training
-    param = next(model.parameters())
-    try:
-        model.eval()
-        with torch.no_grad():
-            model(torch.zeros(1, 3, input_size, input_size, device=param.device, dtype=param.dtype))
-    finally:
-        for h in hooks:
-            h.remove()
-        model.train(was_training)
+    if shapes is None:
+        shapes = {}
+        hooks = [m.register_forward_hook(lambda mod, inp, out, n=n: shapes.__setitem__(
+            n, tuple(out.shape[1:]) if isinstance(out, torch.Tensor) else ())) for n, m in blocks]
+        was_training = model.training
+        param = next(model.parameters())
+        try:
+            model.eval()
+            with torch.no_grad():
+                model(torch.zeros(1, 3, input_size, input_size, device=param.device, dtype=param.dtype))
+        finally:
+            for h in hooks:
+                h.remove()
+            model.train(was_training)
 
     def key(name: str):
         shp = shapes.get(name)
