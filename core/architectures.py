@@ -14,7 +14,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import multiprocessing
 import statistics
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Callable, Optional
@@ -467,10 +469,56 @@ def profile_or_error(name: str, input_size: Optional[int] = None, layers: bool =
         return row
 
 
-def compare(names: list[str], input_size: Optional[int] = None) -> list[dict]:
+def compare(names: list[str], input_size: Optional[int] = None, workers: int = 2) -> list[dict]:
     """Summary rows for several models; a model that fails gets a row with its error and its parameters,
     and the others still come back."""
-    return [profile_or_error(n, input_size, layers=False) for n in names]
+    return profile_many(names, input_size, workers=workers, layers=False)
+
+
+def _can_fork() -> bool:
+    """A fork copies only the calling thread: with other Python threads running (a Streamlit server) a lock
+    one of them holds would stay locked in the child forever, so fork only from a single-threaded process."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def _profile_timed(args: tuple) -> tuple[dict, float]:
+    name, input_size, layers = args
+    t0 = time.perf_counter()
+    row = profile_or_error(name, input_size, layers=layers)
+    return row, time.perf_counter() - t0
+
+
+def _worker_init() -> None:
+    # the workers only touch meta tensors; one intra-op thread each keeps them from starting an OpenMP pool
+    # (or from oversubscribing the cores if a CPU fallback build runs)
+    torch.set_num_threads(1)
+
+
+def profile_many(names: list[str], input_size: Optional[int] = None, workers: int = 2, layers: bool = True,
+                 timings: Optional[dict] = None) -> list[dict]:
+    """``profile_or_error`` for several models, in the order given, spread over ``workers`` processes.
+
+    The workers are forked from this process, so they start with torch, torchvision and timm already
+    imported (a spawned worker would import them again, seconds each). Profiling runs on the meta device and
+    allocates no weights. With ``workers <= 1``, a single model, or where forking is not safe (no ``fork`` on
+    the platform, or other threads running in this process) the models are profiled here, one by one.
+
+    Args:
+        timings: if given, filled with model name -> seconds spent profiling it (in its worker).
+    """
+    names = list(names)
+    jobs = [(n, input_size, layers) for n in names]
+    workers = min(int(workers), len(names))
+    if workers > 1 and _can_fork():
+        zoo.import_libraries()  # once here rather than once per worker
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(workers, initializer=_worker_init) as pool:
+            done = pool.map(_profile_timed, jobs, chunksize=1)
+    else:
+        done = [_profile_timed(j) for j in jobs]
+    if timings is not None:
+        timings.update((n, s) for n, (_, s) in zip(names, done))
+    return [row for row, _ in done]
 
 
 # -------------------------------------------------------------------------------------------- latency

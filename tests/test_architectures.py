@@ -232,3 +232,11 @@ def test_page_latency_table_for_a_small_model():
     assert not at.exception, [e.value for e in at.exception]
     lat = at.dataframe[1].value  # comparison, then latency
     assert list(lat.iloc[0])[0] == "SqueezeNet 1.1" and lat.iloc[0, 1] > 0 and lat.iloc[0, 2] > 0
+
+
+def test_profile_many_in_workers_matches_one_by_one():
+    names = ["alexnet", "resnet18", "vit_b_16"]
+    seconds = {}
+    rows = arch.profile_many(names, 32, workers=2, timings=seconds)   # alexnet fails at 32 px, the rest run
+    assert [r["model"] for r in rows] == names and set(seconds) == set(names)
+    assert rows == [arch.profile_or_error(n, 32) for n in names]
