@@ -22,7 +22,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Callable, Optional
 
 import torch
+import torch.nn.functional as F
 from torch import nn
+from torch.overrides import TorchFunctionMode
 
 from core import zoo
 from core.errors import UserError
@@ -164,6 +166,37 @@ def _parameters_on_meta():
         nn.Module.register_parameter, nn.Module.register_buffer = register_parameter, register_buffer
 
 
+_INIT_FILLS = {"uniform_", "normal_", "trunc_normal_", "constant_", "zeros_", "ones_", "zero_", "fill_", "erfinv_",
+               "kaiming_uniform_", "kaiming_normal_", "xavier_uniform_", "xavier_normal_", "orthogonal_"}
+
+
+class _NoFillsOnMeta(TorchFunctionMode):
+    """Skips weight initialisation on meta tensors: they hold no values to fill, yet ``normal_`` alone runs a
+    Python reference implementation per call (a third of building a model on meta)."""
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        if (getattr(func, "__name__", "") in _INIT_FILLS and args and isinstance(args[0], torch.Tensor)
+                and args[0].is_meta):
+            return args[0]
+        return func(*args, **(kwargs or {}))
+
+
+class _MetaBatchNorm(TorchFunctionMode):
+    """Batch norm in eval mode on meta tensors gives an empty tensor shaped like its input, directly.
+
+    torch's meta kernel for it is a Python decomposition into a dozen element-wise ops, each with its own
+    Python meta kernel (a third of a profile's forward pass); none of them is a multiply-accumulate that
+    ``FlopCounterMode`` counts, so the counts are the same either way."""
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        if func is F.batch_norm and args and isinstance(args[0], torch.Tensor) and args[0].is_meta:
+            training = kwargs["training"] if "training" in kwargs else (len(args) > 5 and args[5])
+            if not training:
+                return torch.empty_like(args[0])
+        return func(*args, **kwargs)
+
+
 def skeleton(entry: zoo.ModelEntry, device: str = "meta") -> nn.Module:
     """The catalog model with random (or no) weights, as ``build_model`` shapes it (auxiliary heads dropped).
 
@@ -172,7 +205,8 @@ def skeleton(entry: zoo.ModelEntry, device: str = "meta") -> nn.Module:
     """
     if device == "meta":
         try:
-            model = zoo.construct(entry, for_pretrained=False, device="meta")
+            with _NoFillsOnMeta():
+                model = zoo.construct(entry, for_pretrained=False, device="meta")
         except Exception as exc:  # noqa: BLE001 - e.g. RegNet: "Cannot copy out of meta tensor"
             _log.info("meta build of %s failed (%s); moving parameters at registration", entry.name, exc)
             with _parameters_on_meta():
@@ -306,8 +340,9 @@ def _measure(model: nn.Module, size: int, count_flops: bool) -> dict:
     handles = [m.register_forward_hook(make_hook(n)) for n, m in model.named_modules() if n]
     counter = FlopCounterMode(display=False) if count_flops else contextlib.nullcontext()
     x = torch.zeros(1, 3, size, size, device=device)
+    shortcuts = _MetaBatchNorm() if device.type == "meta" else contextlib.nullcontext()
     try:
-        with torch.no_grad(), counter, tracker:
+        with torch.no_grad(), counter, shortcuts, tracker:
             tracker.seed(x)
             out = model(x)
     finally:
