@@ -733,3 +733,22 @@ def test_page_shows_one_sentence_for_a_bad_server_path(data_dir, tmp_path):
     at.button(key="data_ingest").click().run()
     assert not at.exception
     assert len(at.error) == 1 and "not a zip archive" in at.error[0].value and "\n" not in at.error[0].value
+
+
+def test_leftovers_of_abandoned_uploads_and_crashed_ingests_are_swept(data_dir, tmp_path):
+    """RELIABILITY 'many sessions upload and disconnect': temp files do not pile up (old ones go, fresh stay)."""
+    import os
+    import time
+    with open(make_zip(tmp_path / "a.zip", good_entries()), "rb") as fh:
+        fresh = data.save_upload(fh, "fresh.zip")       # a session still working on its upload
+    with open(make_zip(tmp_path / "b.zip", good_entries()), "rb") as fh:
+        stale = data.save_upload(fh, "gone.zip")        # a session that disconnected long ago
+    crashed = data.datasets_root() / ".tmp-0123456789abcdef-deadbeef"
+    crashed.mkdir()
+    (crashed / "images.npy").write_bytes(b"\0" * 1024)
+    old = time.time() - 7 * 3600
+    for p in (stale.parent, crashed):
+        os.utime(p, (old, old))
+    data.list_datasets()
+    assert fresh.exists()
+    assert not stale.parent.exists() and not crashed.exists()
