@@ -38,6 +38,7 @@ import logging
 import math
 import os
 import secrets
+import sys
 import time
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -1151,8 +1152,21 @@ def new_run_dir() -> Path:
     return subdir("runs") / rid
 
 
+def _train_as_listed_run(cfg: FinetuneConfig, echo) -> dict:
+    """The default ``train``: a run in <data dir>/runs/ with a status, listed by ``jobs list`` and the page."""
+    from core import jobs
+    from core.zoo import get_entry
+    rid, code = jobs.run_here(cfg, label=f"{get_entry(cfg.model).label} (CLI)", echo=echo)
+    if echo is not None:
+        sys.stderr.write("\n")
+    if code == 130:
+        raise KeyboardInterrupt
+    if code != 0:
+        raise UserError(jobs.info(rid).get("message") or f"The run {rid} ended with exit code {code}.")
+    return jobs.summary(rid)
+
+
 def _stderr_progress(ev: dict) -> None:
-    import sys
     phase = ev.get("phase")
     if phase == "message":
         sys.stderr.write("\r" + ev.get("message", "") + "\033[K\n")
@@ -1175,6 +1189,8 @@ def _cli_train(args) -> dict:
               layer_decay=args.layer_decay, head_lr_scale=args.head_lr_scale, weight_decay=args.weight_decay,
               warmup_epochs=args.warmup_epochs)
     cfg = FinetuneConfig(**kw)
+    if not args.out and not args.resume:
+        return _train_as_listed_run(cfg, None if args.json else _stderr_progress)
     out = Path(args.out) if args.out else new_run_dir()
     if args.out and out.exists() and any(out.iterdir()) and not args.resume:
         raise UserError(f"The output folder {out} is not empty; choose a new folder or add --resume.")

@@ -260,8 +260,12 @@ def _config_dict(cfg) -> dict:
     raise TypeError(f"a run config must be a dataclass or a dict, not {type(cfg).__name__}")
 
 
-def create_run(cfg, entry: str = DEFAULT_ENTRY, root: Optional[Path] = None, label: str = "") -> str:
+def create_run(cfg, entry: str = DEFAULT_ENTRY, root: Optional[Path] = None, label: str = "",
+               in_this_process: bool = False) -> str:
     """Make a run folder for ``cfg`` in state ``queued`` and return its id (nothing is launched here).
+
+    With ``in_this_process`` the run starts as ``running`` under this process's pid instead, so that no
+    manager ever launches a second worker for it (see :func:`run_here`).
 
     Args:
         cfg: a frozen dataclass (``core.finetune.FinetuneConfig``); saved as ``asdict(cfg)``.
@@ -289,8 +293,10 @@ def create_run(cfg, entry: str = DEFAULT_ENTRY, root: Optional[Path] = None, lab
                                     "resume": False, "label": label})
     _write_json(rdir / "config.json", config)
     # status.json last: its presence is what makes the folder a run (run_path checks it).
-    _write_json(_status_path(rdir), {"state": QUEUED, "message": "", "pid": None, "created": now,
-                                     "queued": now, "started": None, "ended": None, "heartbeat": None,
+    _write_json(_status_path(rdir), {"state": RUNNING if in_this_process else QUEUED, "message": "",
+                                     "pid": os.getpid() if in_this_process else None, "created": now,
+                                     "queued": now, "started": now if in_this_process else None,
+                                     "ended": None, "heartbeat": now if in_this_process else None,
                                      "queue_position": None, "device": None, "attempts": 0, "exit_code": None})
     _log.info("run %s queued (%s)", rid, entry)
     return rid
@@ -761,12 +767,30 @@ def _build_config(job: dict):
     return cls(**{k: v for k, v in (job.get("config") or {}).items() if k in known})
 
 
-def run_worker(run_dir: str | Path) -> int:
-    """The worker process: run the job in ``run_dir`` and record how it ended. Returns the exit code."""
+def run_here(cfg, label: str = "", echo: Optional[Callable[[dict], None]] = None,
+             root: Optional[Path] = None) -> tuple[str, int]:
+    """Run ``cfg`` in this process as a listed run (``python -m core train``): the same folder, status,
+    progress and summary as a worker's, so the page and ``jobs list`` see it; no manager launches it.
+
+    Returns:
+        ``(run_id, exit_code)`` with the worker's exit codes (0 done, 2 unusable input, 3 diverged ...).
+    """
+    rid = create_run(cfg, root=root, label=label, in_this_process=True)
+    return rid, run_worker(run_path(rid, root), echo=echo, log_to_stderr=False)
+
+
+def run_worker(run_dir: str | Path, echo: Optional[Callable[[dict], None]] = None, log_to_stderr: bool = True) -> int:
+    """The worker process: run the job in ``run_dir`` and record how it ended. Returns the exit code.
+
+    Args:
+        echo: also receives every progress event (the CLI prints them).
+        log_to_stderr: send log records to stderr (the worker's stderr is its worker.log).
+    """
     rdir = Path(run_dir).resolve()
     rid = rdir.name
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s %(process)d %(name)s %(levelname)s %(message)s")
+    if log_to_stderr:
+        logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                            format="%(asctime)s %(process)d %(name)s %(levelname)s %(message)s")
     if not RUN_ID_RE.match(rid) or not (rdir / "job.json").is_file():
         _log.error("not a run folder: %s", rdir)
         return 2
@@ -777,6 +801,8 @@ def run_worker(run_dir: str | Path) -> int:
     notices: list[dict] = []
 
     def on_progress(event: dict) -> None:
+        if echo is not None:
+            echo(event)
         if cancel_file.exists() and event.get("phase") in ("train", "val", "features"):
             steps_after_cancel[0] += 1
         now = time.time()

@@ -206,3 +206,20 @@ def test_sigterm_leaves_the_run_resumable_and_cancelling_it_then_is_immediate(ti
     assert row["state"] == "interrupted" and row["code"] == "terminated" and row["exit_code"] == 143
     row = jobs.cancel(rid)
     assert row["state"] == "cancelled" and row["code"] == "cancelled_interrupted"
+
+
+def test_cli_train_is_a_listed_run_that_no_manager_launches_again(tiny, data_dir):
+    """`python -m core train` without --out trains here but leaves the same run folder a worker would."""
+    res = run_cli("train", "--data", tiny, "--model", "resnet18", "--strategy", "scratch", "--epochs", "1",
+                  "--image-size", "32", "--batch-size", "8", "--json")
+    assert res.returncode == 0, res.stderr
+    summary = json.loads(res.stdout)
+    rid = Path(summary["run_dir"]).name
+    listed = {r["id"]: r for r in jobs.list_runs()}
+    assert listed[rid]["state"] == jobs.DONE and "(CLI)" in listed[rid]["label"]
+    assert jobs.summary(rid)["best_val_acc"] == summary["best_val_acc"]
+    assert jobs.queue() == []  # it never sat in the queue, so a page's manager cannot start it twice
+    bad = run_cli("train", "--data", tiny, "--model", "resnet18", "--strategy", "scratch", "--epochs", "2",
+                  "--image-size", "32", "--batch-size", "8", "--lr", "1000", "--augment", "none", "--json")
+    assert bad.returncode == 2 and "diverged" in bad.stderr and "Traceback" not in bad.stderr
+    assert sorted(r["state"] for r in jobs.list_runs()) == [jobs.DIVERGED, jobs.DONE]
