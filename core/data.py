@@ -31,10 +31,10 @@ import zlib
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterator
+from typing import BinaryIO, Callable
 
 import numpy as np
 
@@ -1129,7 +1129,7 @@ def _inspect_text(r: dict) -> str:
     lines = [f"{r['name']} ({r['id']}): {r['num_images']} images in {len(r['classes'])} classes"]
     w = max(len(c) for c in r["classes"])
     lines += [f"  {c:<{w}}  {n}" for c, n in r["counts"].items()]
-    lines.append(f"split: " + ", ".join(f"{k} {v}" for k, v in r["split"].items()))
+    lines.append("split: " + ", ".join(f"{k} {v}" for k, v in r["split"].items()))
     if r["skipped"]:
         lines.append(f"skipped {len(r['skipped'])}:")
         lines += [f"  {s['path']}: {s['reason']}" for s in r["skipped"][:50]]

@@ -36,11 +36,9 @@ import errno
 import json
 import logging
 import math
-import os
-import secrets
 import sys
 import time
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -50,6 +48,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from core.errors import UserError
+from core.files import atomic_write
 
 _log = logging.getLogger(__name__)
 
@@ -409,43 +408,18 @@ def augment_batch(x_u8: torch.Tensor, size: int, preset: str, gen: torch.Generat
 
 
 # ----------------------------------------------------------------------------------------- file helpers
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(str(path), os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def _atomic_write(path: Path, write: Callable) -> None:
-    """Write via a temporary file in the same folder, fsync, ``os.replace``: readers see the old file or the
-    new one, never half of one. On any error the temporary file is removed and the old file stays."""
+    """``core.files.atomic_write``, with a full disk or any other write error as one sentence that says the
+    last complete checkpoint is intact."""
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(3)}.tmp")
     try:
-        with open(tmp, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException as exc:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-                raise UserError(f"The disk is full: {path.name} could not be written in {path.parent}; free some "
-                                f"space and resume the run (the last complete checkpoint is intact).") from exc
-            raise UserError(f"{path.name} could not be written in {path.parent} ({exc.strerror or exc}); "
-                            f"the last complete checkpoint is intact.") from exc
-        raise
-    _fsync_dir(path.parent)
+        atomic_write(path, write)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise UserError(f"The disk is full: {path.name} could not be written in {path.parent}; free some "
+                            f"space and resume the run (the last complete checkpoint is intact).") from exc
+        raise UserError(f"{path.name} could not be written in {path.parent} ({exc.strerror or exc}); "
+                        f"the last complete checkpoint is intact.") from exc
 
 
 def _write_json(path: Path, obj) -> None:
@@ -1146,12 +1120,6 @@ def predict_logits(run_dir: Path, images: list) -> torch.Tensor:
 
 
 # ------------------------------------------------------------------------------------------------- CLI
-def new_run_dir() -> Path:
-    from core.settings import subdir
-    rid = time.strftime("%Y%m%d-%H%M%S", time.gmtime()) + "-" + secrets.token_hex(3)
-    return subdir("runs") / rid
-
-
 def _train_as_listed_run(cfg: FinetuneConfig, echo) -> dict:
     """The default ``train``: a run in <data dir>/runs/ with a status, listed by ``jobs list`` and the page."""
     from core import jobs
@@ -1189,10 +1157,13 @@ def _cli_train(args) -> dict:
               layer_decay=args.layer_decay, head_lr_scale=args.head_lr_scale, weight_decay=args.weight_decay,
               warmup_epochs=args.warmup_epochs)
     cfg = FinetuneConfig(**kw)
-    if not args.out and not args.resume:
+    if not args.out:
+        if args.resume:  # a listed run resumes through its job: python -m core jobs resume RUN
+            raise UserError("--resume needs --out, the folder of the run to continue "
+                            "(a run listed by 'python -m core jobs list' resumes with 'python -m core jobs resume RUN').")
         return _train_as_listed_run(cfg, None if args.json else _stderr_progress)
-    out = Path(args.out) if args.out else new_run_dir()
-    if args.out and out.exists() and any(out.iterdir()) and not args.resume:
+    out = Path(args.out)
+    if out.exists() and any(out.iterdir()) and not args.resume:
         raise UserError(f"The output folder {out} is not empty; choose a new folder or add --resume.")
     return fit(cfg, out, on_progress=None if args.json else _stderr_progress, resume=args.resume)
 

@@ -60,6 +60,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
 from core.errors import UserError
+from core.files import write_json
 from core.settings import PROJECT_DIR, data_dir
 
 try:  # POSIX advisory locks; elsewhere the app is single-process in practice and runs unlocked
@@ -88,18 +89,7 @@ def _now() -> float:
 
 
 def _write_json(path: Path, obj: Any, durable: bool = True) -> None:
-    """Write JSON atomically: a temporary file in the same folder, fsync, then ``os.replace``."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(3)}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(obj, fh, default=str)
-            if durable:
-                fh.flush()
-                os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+    write_json(path, obj, durable=durable)
 
 
 def _read_json(path: Path, default: Any = None) -> Any:
