@@ -6,6 +6,11 @@ counts the multiply-accumulates of every layer, and ``core.receptive_field.Field
 receptive field through the real module graph. Stages come from ``core.zoo.model_stages``, the same stages
 fine-tuning unfreezes.
 
+Speed: the pass runs on meta tensors, where torch computes most element-wise ops with slow Python reference
+kernels; ``_MetaTracker`` gives those calls their shape directly (nothing ``FlopCounterMode`` counts is
+skipped, and a test compares both ways). ``profile_many`` forks workers. All 24 catalog models take about 4 s
+from a cold start on 2 cores, imports included (``benchmarks/bench_architectures.py``).
+
 Words used here: a **MAC** is one multiply-accumulate; **FLOPs** = 2 × MACs (one multiply and one add).
 torchvision publishes GMACs under the name ``_ops``; papers often say "FLOPs" when they mean MACs.
 """
@@ -13,16 +18,19 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
+import importlib
 import logging
+import math
 import multiprocessing
 import statistics
+import sys
 import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Callable, Optional
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 from torch.overrides import TorchFunctionMode
 
@@ -57,7 +65,7 @@ class StageProfile:
     field_start: Optional[tuple] = None   # (row, col) of the first input pixel seen by cell (0, 0)
 
     def to_dict(self) -> dict:
-        d = asdict(self)
+        d = dict(self.__dict__)  # flat fields: much cheaper than asdict's deep copy, called per stage and layer
         d["modules"], d["out_shape"] = list(self.modules), list(self.out_shape)
         d["field_start"] = list(self.field_start) if self.field_start else None
         return d
@@ -78,7 +86,7 @@ class LayerRow:
     channels: Optional[int] = None   # output channels (filters) of a convolution
 
     def to_dict(self) -> dict:
-        d = asdict(self)
+        d = dict(self.__dict__)
         d["out_shape"] = list(self.out_shape)
         return d
 
@@ -175,25 +183,76 @@ class _NoFillsOnMeta(TorchFunctionMode):
     Python reference implementation per call (a third of building a model on meta)."""
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
-        if (getattr(func, "__name__", "") in _INIT_FILLS and args and isinstance(args[0], torch.Tensor)
-                and args[0].is_meta):
-            return args[0]
-        return func(*args, **(kwargs or {}))
-
-
-class _MetaBatchNorm(TorchFunctionMode):
-    """Batch norm in eval mode on meta tensors gives an empty tensor shaped like its input, directly.
-
-    torch's meta kernel for it is a Python decomposition into a dozen element-wise ops, each with its own
-    Python meta kernel (a third of a profile's forward pass); none of them is a multiply-accumulate that
-    ``FlopCounterMode`` counts, so the counts are the same either way."""
-
-    def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
-        if func is F.batch_norm and args and isinstance(args[0], torch.Tensor) and args[0].is_meta:
-            training = kwargs["training"] if "training" in kwargs else (len(args) > 5 and args[5])
+        if getattr(func, "__name__", "") in _INIT_FILLS:
+            t = args[0] if args else kwargs.get("tensor")  # ``nn.init`` functions pass theirs by keyword
+            if isinstance(t, torch.Tensor) and t.is_meta:
+                return t
+        return func(*args, **kwargs)
+
+
+# Calls whose result on the meta device is a tensor shaped like their first argument, and whose inplace flag
+# (when there is one) sits at this position; none of them is a multiply-accumulate that ``FlopCounterMode``
+# counts (it counts matrix products, convolutions and attention only).
+_SAME_SHAPE = {"relu": 1, "relu6": 1, "hardtanh": 3, "hardswish": 1, "hardsigmoid": 1, "silu": 1, "mish": 1,
+               "leaky_relu": 2, "elu": 2, "gelu": None, "sigmoid": None, "tanh": None, "layer_norm": None,
+               "group_norm": None, "clamp": None}
+_SAME_SHAPE_INPLACE = {"relu_", "hardtanh_", "clamp_", "sigmoid_", "tanh_", "leaky_relu_", "elu_"}
+_BINARY = {"add", "sub", "mul", "div", "__add__", "__radd__", "__sub__", "__mul__", "__rmul__", "__truediv__"}
+_BINARY_INPLACE = {"add_", "sub_", "mul_", "div_", "__iadd__", "__isub__", "__imul__", "__itruediv__"}
+_no_dispatch = getattr(torch._C, "_DisableTorchDispatch", contextlib.nullcontext)
+
+
+def _empty_meta(shape, dtype) -> torch.Tensor:
+    with _no_dispatch():  # a bare allocation on meta: nothing for the flop counter to see
+        return torch.empty(shape, dtype=dtype, device="meta")
+
+
+class _MetaTracker(FieldTracker):
+    """The field tracker, computing shape-only results directly for the calls that need no kernel on meta.
+
+    On the meta device torch runs most element-wise operations through Python reference implementations
+    (``hardtanh`` alone, i.e. ReLU6, costs about 0.8 ms a call under the flop counter); eval batch norm is a
+    Python decomposition into a dozen such ops. Their result is only a shape, known in advance: the input's
+    shape for activations, normalisations and dropout, the broadcast shape for element-wise arithmetic, and
+    the input itself for in-place variants. None of them is counted by ``FlopCounterMode``, so the counts,
+    shapes and fields are the same as with the full kernels (``tests/test_architectures.py`` compares both).
+    Anything else, or any call that is not a plain contiguous meta tensor case, runs as usual.
+    """
+
+    def compute(self, func, args, kwargs):
+        name = getattr(func, "__name__", "")
+        x = args[0] if args else None
+        if not (isinstance(x, torch.Tensor) and x.is_meta and x.is_contiguous()) or "out" in kwargs:
+            return func(*args, **kwargs)
+        if name in _SAME_SHAPE and not (name == "clamp" and any(  # tensor bounds could broadcast
+                isinstance(a, torch.Tensor) for a in (*args[1:], *kwargs.values()))):
+            at = _SAME_SHAPE[name]
+            if kwargs.get("inplace") or (at is not None and len(args) > at and args[at] is True):
+                return x
+            return _empty_meta(x.shape, x.dtype)
+        if name in _SAME_SHAPE_INPLACE:
+            return x
+        if name in ("dropout", "dropout2d"):  # in eval, torch returns the input itself
+            training = kwargs["training"] if "training" in kwargs else len(args) <= 2 or args[2]
             if not training:
-                return torch.empty_like(args[0])
+                return x
+            return func(*args, **kwargs)
+        if name == "batch_norm" and not (kwargs["training"] if "training" in kwargs else len(args) > 5 and args[5]):
+            return _empty_meta(x.shape, x.dtype)
+        if (name in _BINARY or name in _BINARY_INPLACE) and len(args) == 2:
+            y = args[1]
+            if isinstance(y, torch.Tensor):
+                if y.dtype != x.dtype or not y.is_meta or not y.is_contiguous():
+                    return func(*args, **kwargs)
+                shape = x.shape if y.shape == x.shape else torch.broadcast_shapes(x.shape, y.shape)
+            elif isinstance(y, (int, float)) and not isinstance(y, bool) and x.is_floating_point():
+                shape = x.shape
+            else:
+                return func(*args, **kwargs)
+            if name in _BINARY_INPLACE:
+                return x if shape == x.shape else func(*args, **kwargs)
+            return _empty_meta(shape, x.dtype)
         return func(*args, **kwargs)
 
 
@@ -315,14 +374,19 @@ def _measure(model: nn.Module, size: int, count_flops: bool) -> dict:
     from torch.utils.flop_counter import FlopCounterMode
 
     device = _device_of(model)
-    tracker = FieldTracker()
+    tracker = _MetaTracker() if device.type == "meta" else FieldTracker()
     records: dict[str, dict] = {}
     seen_outputs: set = set()
     act = {"bytes": 0}
     keep = []
 
-    def make_hook(name):
-        def hook(mod, inp, out):
+    names = {id(m): n for n, m in model.named_modules() if n}
+
+    def hook(mod, inp, out):
+        name = names.get(id(mod))
+        if name is None:  # the model itself, or a module of another model running meanwhile
+            return
+        with torch._C.DisableTorchFunction():  # plain reads below: keep them out of the tracker
             t = _first_tensor(out)
             if t is None:
                 return
@@ -334,20 +398,18 @@ def _measure(model: nn.Module, size: int, count_flops: bool) -> dict:
             if id(t) not in seen_outputs and t._base is None:
                 seen_outputs.add(id(t))
                 keep.append(t)
-                act["bytes"] += t[0].numel() * 4 if t.dim() > 0 else 4
-        return hook
+                act["bytes"] += math.prod(t.shape[1:]) * 4 if t.dim() > 0 else 4
 
-    handles = [m.register_forward_hook(make_hook(n)) for n, m in model.named_modules() if n]
+    # one global hook rather than one handle per module (thousands in a ResNet-152)
+    handle = nn.modules.module.register_module_forward_hook(hook)
     counter = FlopCounterMode(display=False) if count_flops else contextlib.nullcontext()
     x = torch.zeros(1, 3, size, size, device=device)
-    shortcuts = _MetaBatchNorm() if device.type == "meta" else contextlib.nullcontext()
     try:
-        with torch.no_grad(), counter, shortcuts, tracker:
+        with torch.no_grad(), counter, tracker:
             tracker.seed(x)
             out = model(x)
     finally:
-        for h in handles:
-            h.remove()
+        handle.remove()
     out_info = tracker.get(_first_tensor(out))
     counts = None
     if count_flops:
@@ -476,11 +538,16 @@ def profile(name: str, input_size: Optional[int] = None) -> Profile:
     if not 1 <= size <= MAX_INPUT_SIZE:
         raise UserError(f"Input size {size} px is out of range; choose between 1 and {MAX_INPUT_SIZE} px.")
     model = skeleton(entry)
-    if size != entry.input_size and not _runs(model, size) and _runs(model, entry.input_size):
-        raise _size_error(entry, size, "the forward pass fails")
+
+    def cpu_copy() -> nn.Module:
+        # the meta pass failed: a size the model cannot take gets the smallest size that works; otherwise the
+        # model needs real tensors (data-dependent code), so it is built on the CPU
+        if size != entry.input_size and not _runs(model, size) and _runs(model, entry.input_size):
+            raise _size_error(entry, size, "the forward pass fails")
+        return skeleton(entry, device="cpu")
+
     try:
-        return profile_module(model, size, entry, counted_on="meta",
-                              cpu_fallback=lambda: skeleton(entry, device="cpu"))
+        return profile_module(model, size, entry, counted_on="meta", cpu_fallback=cpu_copy)
     except UserError:
         raise
     except Exception as exc:  # noqa: BLE001 - the model cannot run at all at this size
@@ -516,11 +583,14 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
-def _profile_timed(args: tuple) -> tuple[dict, float]:
-    name, input_size, layers = args
-    t0 = time.perf_counter()
-    row = profile_or_error(name, input_size, layers=layers)
-    return row, time.perf_counter() - t0
+def _profile_batch(args: tuple) -> list[tuple[dict, float]]:
+    names, input_size, layers = args
+    done = []
+    for name in names:
+        t0 = time.perf_counter()
+        row = profile_or_error(name, input_size, layers=layers)
+        done.append((row, time.perf_counter() - t0))
+    return done
 
 
 def _worker_init() -> None:
@@ -529,28 +599,51 @@ def _worker_init() -> None:
     torch.set_num_threads(1)
 
 
+def _batches(names: list[str]) -> list[list[int]]:
+    """Positions of ``names`` grouped into the workers' tasks: one model per task, except that every model that
+    needs timm goes into one task, first, when timm is not imported yet. That worker imports timm (most of a
+    second) while the other profiles torchvision models, instead of the parent importing it before the fork."""
+    if "timm" in sys.modules:
+        return [[i] for i in range(len(names))]
+    tv = [i for i, n in enumerate(names) if getattr(zoo.CATALOG.get(n), "library", "") == "torchvision"]
+    rest = [i for i in range(len(names)) if i not in set(tv)]
+    return ([rest] if rest else []) + [[i] for i in tv]
+
+
 def profile_many(names: list[str], input_size: Optional[int] = None, workers: int = 2, layers: bool = True,
                  timings: Optional[dict] = None) -> list[dict]:
     """``profile_or_error`` for several models, in the order given, spread over ``workers`` processes.
 
-    The workers are forked from this process, so they start with torch, torchvision and timm already
-    imported (a spawned worker would import them again, seconds each). Profiling runs on the meta device and
-    allocates no weights. With ``workers <= 1``, a single model, or where forking is not safe (no ``fork`` on
-    the platform, or other threads running in this process) the models are profiled here, one by one.
+    The workers are forked from this process after it has imported torchvision, so they do not each import it
+    again (seconds on a cold start); timm is imported by the one worker that needs it (``_batches``). Profiling
+    runs on the meta device and allocates no weights. With ``workers <= 1``, a single model, or where forking
+    is not safe (no ``fork`` on the platform, or other threads running in this process) the models are
+    profiled here, one by one.
 
     Args:
         timings: if given, filled with model name -> seconds spent profiling it (in its worker).
     """
     names = list(names)
-    jobs = [(n, input_size, layers) for n in names]
-    workers = min(int(workers), len(names))
+    batches = _batches(names)
+    workers = min(int(workers), len(batches))
+    tasks = [([names[i] for i in batch], input_size, layers) for batch in batches]
     if workers > 1 and _can_fork():
-        zoo.import_libraries()  # once here rather than once per worker
-        ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(workers, initializer=_worker_init) as pool:
-            done = pool.map(_profile_timed, jobs, chunksize=1)
+        importlib.import_module("torchvision.models")  # every worker needs it: once here, before the fork
+        # objects that exist now are never collected in the workers: without this a collection there would
+        # touch (and so copy) every page of the parent's heap
+        gc.freeze()
+        try:
+            ctx = multiprocessing.get_context("fork")
+            with ctx.Pool(workers, initializer=_worker_init) as pool:
+                results = pool.map(_profile_batch, tasks, chunksize=1)
+        finally:
+            gc.unfreeze()
     else:
-        done = [_profile_timed(j) for j in jobs]
+        results = [_profile_batch(t) for t in tasks]
+    done: list = [None] * len(names)
+    for batch, result in zip(batches, results):
+        for i, row_seconds in zip(batch, result):
+            done[i] = row_seconds
     if timings is not None:
         timings.update((n, s) for n, (_, s) in zip(names, done))
     return [row for row, _ in done]

@@ -31,8 +31,6 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from torch.overrides import TorchFunctionMode
-from torch.utils._pytree import tree_flatten
-from torch.utils.weak import WeakTensorKeyDictionary
 
 from core.errors import UserError
 
@@ -140,6 +138,23 @@ def _arg(args, kwargs, index: int, name: str, default=None):
     return args[index] if len(args) > index else default
 
 
+def _tensors(obj, found: list) -> list:
+    """The tensors in ``obj`` (a tensor, or tuples, lists and dicts of them), appended to ``found``.
+
+    The tracker walks the arguments and results of every call of a forward pass; this walk is several times
+    cheaper than ``torch.utils._pytree.tree_flatten`` for the few shapes that occur (a tensor, a tuple of
+    arguments, the list given to ``torch.cat``)."""
+    if isinstance(obj, torch.Tensor):
+        found.append(obj)
+        return found
+    for item in obj.values() if isinstance(obj, dict) else obj if isinstance(obj, (tuple, list)) else ():
+        if isinstance(item, torch.Tensor):
+            found.append(item)
+        elif isinstance(item, (tuple, list, dict)):
+            _tensors(item, found)
+    return found
+
+
 _CONV = {"conv2d"}
 _MAXPOOL = {"max_pool2d", "_max_pool2d", "max_pool2d_with_indices"}
 _AVGPOOL = {"avg_pool2d"}
@@ -164,37 +179,47 @@ class FieldTracker(TorchFunctionMode):
 
     def __init__(self):
         super().__init__()
-        self.info = WeakTensorKeyDictionary()
-        self._keep: list = []  # keeps tensors alive so that ids stay unique for the whole pass
+        # keyed by id(): every tensor given an Info is also kept alive in ``_keep`` for the whole pass, so an id
+        # cannot be reused by another tensor while the tracker runs (a plain dict is much cheaper to probe than
+        # a weak-key one, and the tracker probes it for every argument of every call)
+        self.info: dict[int, Info] = {}
+        self._keep: list = []
 
     def seed(self, x: torch.Tensor) -> None:
         n = x.dim()
-        self.info[x] = Info(Field(Axis(), Axis()), (n - 2, n - 1), False, 0)
+        self.info[id(x)] = Info(Field(Axis(), Axis()), (n - 2, n - 1), False, 0)
+        self._keep.append(x)
 
     def get(self, t) -> Optional[Info]:
-        return self.info.get(t) if isinstance(t, torch.Tensor) else None
+        return self.info.get(id(t)) if isinstance(t, torch.Tensor) else None
 
     def add_depth(self, t, n: int = 1) -> None:
         info = self.get(t)
         if info is not None:
-            self.info[t] = Info(info.field, info.hw, info.global_context, info.depth + n)
+            self.info[id(t)] = Info(info.field, info.hw, info.global_context, info.depth + n)
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
+        if type(func).__name__ == "method-wrapper":  # attribute reads (``x.shape``, ``x._base``): no tensor out
+            return func(*args, **(kwargs or {}))
         kwargs = kwargs or {}
-        out = func(*args, **kwargs)
+        out = self.compute(func, args, kwargs)
         try:
             self._propagate(func, args, kwargs, out)
         except Exception:  # noqa: BLE001 - field tracking must never break the model's forward
             pass
         return out
 
+    def compute(self, func, args, kwargs):
+        """Run one call of the forward pass; a subclass may compute some calls more cheaply (same result)."""
+        return func(*args, **kwargs)
+
     # ----------------------------------------------------------------------------------------- rules
     def _propagate(self, func, args, kwargs, out) -> None:
-        outs = [t for t in tree_flatten(out)[0] if isinstance(t, torch.Tensor)]
+        outs = _tensors(out, [])
         if not outs:
             return
-        inputs = [(t, self.info[t]) for t in tree_flatten((args, kwargs))[0]
-                  if isinstance(t, torch.Tensor) and t in self.info]
+        info = self.info
+        inputs = [(t, info[id(t)]) for t in _tensors(kwargs, _tensors(args, [])) if id(t) in info]
         if not inputs:
             return
         name = getattr(func, "__name__", "")
@@ -249,9 +274,9 @@ class FieldTracker(TorchFunctionMode):
     def _set(self, outs, field, hw, glob, depth) -> None:
         for o in outs:
             if field is not None and hw is not None and (o.dim() <= max(hw)):
-                self.info[o] = Info(None, None, True, depth)
+                self.info[id(o)] = Info(None, None, True, depth)
             else:
-                self.info[o] = Info(field, hw, bool(glob), depth)
+                self.info[id(o)] = Info(field, hw, bool(glob), depth)
             self._keep.append(o)
 
     @staticmethod

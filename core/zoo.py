@@ -359,13 +359,6 @@ class BuiltModel(NamedTuple):
     entry: ModelEntry
 
 
-def import_libraries() -> None:
-    """Import timm's and torchvision's model code now (seconds on a cold start): before forking workers, so
-    that they do not each import it again."""
-    import timm  # noqa: F401
-    import torchvision.models  # noqa: F401
-
-
 def _construct(entry: ModelEntry, for_pretrained: bool, device: str | torch.device = "cpu") -> nn.Module:
     """An ImageNet-shaped (1000-class) model with random weights."""
     if entry.library == "torchvision":

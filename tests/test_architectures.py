@@ -1,5 +1,6 @@
 """Architecture profiles: exact against torchvision's published numbers, hand-checked layers, CLI and page."""
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from torch import nn
 from torchvision.models import get_model, get_model_weights, list_models
 
 from core import architectures as arch
+from core.receptive_field import FieldTracker
 from core.errors import UserError
 from tests.conftest import run_cli
 
@@ -240,3 +242,24 @@ def test_profile_many_in_workers_matches_one_by_one():
     rows = arch.profile_many(names, 32, workers=2, timings=seconds)   # alexnet fails at 32 px, the rest run
     assert [r["model"] for r in rows] == names and set(seconds) == set(names)
     assert rows == [arch.profile_or_error(n, 32) for n in names]
+
+
+def test_profile_many_gives_timm_models_to_one_worker_and_keeps_the_order(monkeypatch):
+    names = ["resnet18", "tf_efficientnet_lite0", "alexnet", "no_such_model"]
+    rows = arch.profile_many(names, 64, workers=2)
+    assert [r["model"] for r in rows] == names
+    assert rows[1]["params"] == 4_652_008 and "Unknown model" in rows[3]["error"]
+    # on a cold start (timm not imported yet) everything that may need timm is one task, given out first
+    monkeypatch.delitem(sys.modules, "timm", raising=False)
+    assert arch._batches(names) == [[1, 3], [0], [2]]
+
+
+@pytest.mark.parametrize("name, size", [("mobilenet_v3_small", 64), ("tf_efficientnet_lite0", 64),
+                                        ("convnext_tiny", 64), ("vit_b_16", 224), ("densenet121", 64),
+                                        ("alexnet", 96), ("resnet18", 64)])
+def test_meta_shortcuts_change_nothing(name, size, monkeypatch):
+    """The profiler computes activations, normalisations, dropout and element-wise arithmetic on meta tensors as
+    shapes only; with every call run through torch's own meta kernels the whole profile is the same."""
+    fast = arch.profile(name, size).to_dict()
+    monkeypatch.setattr(arch._MetaTracker, "compute", FieldTracker.compute)
+    assert arch.profile(name, size).to_dict() == fast
