@@ -43,11 +43,12 @@ def tr() -> Translator:
 
 @contextmanager
 def user_errors():
-    """Show a ``UserError`` as one sentence; log anything else and show a short message, never a traceback."""
+    """Show a ``UserError`` as one sentence in the page's language; log anything else and show a short message,
+    never a traceback."""
     try:
         yield
     except UserError as exc:
-        st.error(str(exc))
+        st.error(exc.text(lang()))
     except Exception as exc:  # noqa: BLE001
         _log.exception("page failed")
         st.error(f"{type(exc).__name__}: {exc}")

@@ -518,12 +518,12 @@ def profile_module(model: nn.Module, input_size: int, entry: Optional[zoo.ModelE
         published=published, note=entry.note)
 
 
-def _size_error(entry: zoo.ModelEntry, size: int, reason: str) -> UserError:
+def _size_error(entry: zoo.ModelEntry, size: int) -> UserError:
+    """The forward pass fails at ``size``: too small for the model, or a size it does not take."""
     smallest = min_input_size(entry.name)
     if size < smallest:
-        return UserError(f"{entry.label} needs an input of at least {smallest} px; {size} px is too small "
-                         f"(its layers shrink the image to nothing).")
-    return UserError(f"{entry.label} does not run at {size} px ({reason}); use {entry.input_size} px.")
+        return UserError.of("architectures.too_small", model=entry.label, smallest=smallest, size=size)
+    return UserError.of("architectures.does_not_run", model=entry.label, size=size, default=entry.input_size)
 
 
 def profile(name: str, input_size: Optional[int] = None) -> Profile:
@@ -536,14 +536,14 @@ def profile(name: str, input_size: Optional[int] = None) -> Profile:
     entry = zoo.get_entry(name)
     size = int(input_size or entry.input_size)
     if not 1 <= size <= MAX_INPUT_SIZE:
-        raise UserError(f"Input size {size} px is out of range; choose between 1 and {MAX_INPUT_SIZE} px.")
+        raise UserError.of("architectures.size_out_of_range", size=size, max=MAX_INPUT_SIZE)
     model = skeleton(entry)
 
     def cpu_copy() -> nn.Module:
         # the meta pass failed: a size the model cannot take gets the smallest size that works; otherwise the
         # model needs real tensors (data-dependent code), so it is built on the CPU
         if size != entry.input_size and not _runs(model, size) and _runs(model, entry.input_size):
-            raise _size_error(entry, size, "the forward pass fails")
+            raise _size_error(entry, size)
         return skeleton(entry, device="cpu")
 
     try:
@@ -552,7 +552,7 @@ def profile(name: str, input_size: Optional[int] = None) -> Profile:
         raise
     except Exception as exc:  # noqa: BLE001 - the model cannot run at all at this size
         reason = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
-        raise UserError(f"{entry.label} cannot run at {size} px: {reason}.") from None
+        raise UserError.of("architectures.cannot_run", model=entry.label, size=size, reason=reason) from None
 
 
 def profile_or_error(name: str, input_size: Optional[int] = None, layers: bool = True) -> dict:
@@ -562,6 +562,8 @@ def profile_or_error(name: str, input_size: Optional[int] = None, layers: bool =
         return profile(name, input_size).to_dict(layers=layers)
     except UserError as exc:
         row = {"model": name, "error": str(exc)}
+        if exc.key:  # so that a page can show the error in its language (UserError.restore(error, error_i18n))
+            row["error_i18n"] = exc.record()
         try:
             entry = zoo.get_entry(name)
             row.update(model=entry.name, label=entry.label, family=entry.family, year=entry.year)
@@ -668,7 +670,7 @@ def measure_latency(name: str, input_size: Optional[int] = None, batch_sizes=(1,
     if key in _LATENCY:
         return _LATENCY[key]
     if not _runs(skeleton(entry), size):
-        raise _size_error(entry, size, "the forward pass fails")
+        raise _size_error(entry, size)
     model = skeleton(entry, device="cpu").to(dev)
     sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
     result = {"model": entry.name, "input_size": size, "device": str(dev), "threads": torch.get_num_threads(),
@@ -752,7 +754,7 @@ def sample_image(key: str):
     from PIL import Image
     from skimage import data
     if key not in SAMPLE_IMAGES:
-        raise UserError(f"Unknown sample image '{key}'; choose one of {', '.join(SAMPLE_IMAGES)}.")
+        raise UserError.of("architectures.unknown_sample", sample=str(key), choices=", ".join(SAMPLE_IMAGES))
     return Image.fromarray(getattr(data, key)()).convert("RGB")
 
 
@@ -775,7 +777,7 @@ def field_picture(built: zoo.BuiltModel, image, input_size: int, stage: dict, ce
 
     from core.receptive_field import effective_field
     if stage.get("receptive_field") is None or len(stage.get("out_shape", ())) != 3:
-        raise UserError(f"The stage '{stage.get('name')}' has no spatial feature map to explain.")
+        raise UserError.of("architectures.no_spatial_stage", stage=str(stage.get("name")))
     pre = built.preprocess.with_input_size(int(input_size))
     shown = T.Compose([T.Resize(pre.resize_size, antialias=True), T.CenterCrop(pre.input_size)])(image)
     x = pre.transform()(image)

@@ -149,7 +149,7 @@ def open_dataset(ref: str, progress: Progress | None = None, *, name: str | None
     if ref.startswith("demo:"):
         demo = ref[5:].strip().lower()
         if demo not in DEMOS:
-            raise UserError(f"Unknown demo set '{demo}'; choose one of: {', '.join('demo:' + d for d in DEMOS)}.")
+            raise UserError.of("data.unknown_demo", demo=demo, choices=", ".join("demo:" + d for d in DEMOS))
         ds_id = _make_id(f"demo:{demo}".encode(), splits)
         return _get_or_build(ds_id, lambda b: _build_demo(b, demo), name or DEMOS[demo], "demo", splits, progress)
     if _ID_RE.match(ref):
@@ -157,10 +157,10 @@ def open_dataset(ref: str, progress: Progress | None = None, *, name: str | None
         if (path / "meta.json").is_file():
             return Dataset(path)
         if not Path(ref).exists():
-            raise UserError(f"No stored dataset has the id '{ref}'; pick one from the list of stored datasets.")
+            raise UserError.of("data.no_such_id", id=ref)
     path = Path(ref).expanduser()
     if not path.exists():
-        raise UserError(f"'{ref}' is not a demo set, a stored dataset id, or an existing zip file or folder.")
+        raise UserError.of("data.not_a_source", ref=ref)
     path = path.resolve()
     if path.is_dir():
         progress(0.0, "hashing the folder")
@@ -190,11 +190,11 @@ def list_datasets() -> list[DatasetInfo]:
 def delete_dataset(dataset_id: str) -> None:
     """Remove a stored dataset (its folder disappears at once; open memory maps keep working until closed)."""
     if not _ID_RE.match(str(dataset_id)):
-        raise UserError(f"'{dataset_id}' is not a dataset id (16 hexadecimal characters).")
+        raise UserError.of("data.bad_id", id=str(dataset_id))
     root = datasets_root()
     path = root / dataset_id
     if not path.is_dir():
-        raise UserError(f"No stored dataset has the id '{dataset_id}'.")
+        raise UserError.of("data.unknown_id", id=str(dataset_id))
     with _lock(dataset_id):
         trash = root / f".trash-{dataset_id}-{uuid.uuid4().hex[:8]}"
         os.replace(path, trash)  # atomic: readers see either the whole dataset or none
@@ -227,7 +227,7 @@ def save_upload(fileobj: BinaryIO, filename: str) -> Path:
             while chunk := fileobj.read(CHUNK):
                 written += len(chunk)
                 if written > limit:
-                    raise DatasetRejected(f"'{stem}' is larger than the {MAX_UPLOAD_MB} MB upload limit.")
+                    raise DatasetRejected.of("data.upload_too_large", name=stem, limit=MAX_UPLOAD_MB)
                 digest.update(chunk)
                 out.write(chunk)
         # hashed while copying, so a re-upload of a stored zip opens without reading it a second time
@@ -265,10 +265,10 @@ def write_demo(name: str, out: Path) -> dict:
     from PIL import Image
     name = name.removeprefix("demo:").strip().lower()
     if name not in DEMOS:
-        raise UserError(f"Unknown demo set '{name}'; choose one of: {', '.join(DEMOS)}.")
+        raise UserError.of("data.unknown_demo", demo=name, choices=", ".join(DEMOS))
     out = Path(out).expanduser()
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise UserError(f"'{out}' already exists and is not an empty folder; choose a new folder for --out.")
+        raise UserError.of("data.out_not_empty", out=str(out))
     classes, arrays, labels = _demo_arrays(name)
     tmp = out.parent / f".{out.name}.tmp-{uuid.uuid4().hex[:8]}"
     try:
@@ -302,7 +302,7 @@ def _make_id(source_digest: bytes, splits: tuple[float, float]) -> str:
 def _check_fractions(val: float, test: float) -> tuple[float, float]:
     val, test = float(val), float(test)
     if not (0 < val < 0.9) or not (0 <= test < 0.9) or val + test >= 0.9:
-        raise UserError("The validation fraction must be in (0, 0.9) and validation + test below 0.9.")
+        raise UserError.of("data.bad_fractions")
     return round(val, 4), round(test, 4)
 
 
@@ -491,12 +491,10 @@ class _Builder:
         counts = Counter(self.labels)
         if len(self.classes) < 2:
             only = f" ('{self.classes[0]}')" if self.classes else ""
-            raise DatasetRejected(f"The dataset has only {len(self.classes)} class folder{only}; make one folder "
-                                  f"per class, at least 2.")
+            raise DatasetRejected.of("data.too_few_classes", count=len(self.classes), only=only)
         for i, c in enumerate(self.classes):
             if counts.get(i, 0) < MIN_PER_CLASS:
-                raise DatasetRejected(f"Class '{c}' has {counts.get(i, 0)} usable image(s); every class needs at "
-                                      f"least {MIN_PER_CLASS} (one to train on, one to validate).")
+                raise DatasetRejected.of("data.too_few_images", name=c, count=counts.get(i, 0), min=MIN_PER_CLASS)
 
     def _warn(self, code: str, message: str, **params) -> None:
         self.warning_items.append({"code": code, "message": message, "params": params})
@@ -718,10 +716,8 @@ def _organise(files: list[tuple[list[str], Callable[[], bytes], Callable[[], tup
     if not candidates:
         root_images = [s for s in skipped if s["code"] == "root"]
         if root_images:
-            raise DatasetRejected(f"The {what} has images at its top level but no class folders; put each class's "
-                                  f"images in a folder named after the class.")
-        raise DatasetRejected(f"The {what} contains no image files in class folders (JPEG, PNG, GIF, BMP, WEBP "
-                              f"or TIFF inside one folder per class).")
+            raise DatasetRejected.of("data.archive_images_at_top" if what == "archive" else "data.folder_images_at_top")
+        raise DatasetRejected.of("data.archive_no_images" if what == "archive" else "data.folder_no_images")
     return _Source(candidates, skipped, sorted(folders))
 
 
@@ -757,8 +753,7 @@ def _hash_folder(root: Path) -> bytes:
         for fn in sorted(filenames):
             count += 1
             if count > MAX_ENTRIES:
-                raise DatasetRejected(f"The folder '{root.name}' has more than {MAX_ENTRIES:,} files; split it "
-                                      f"or remove what is not needed.")
+                raise DatasetRejected.of("data.folder_too_many_files", name=root.name, limit=f"{MAX_ENTRIES:,}")
             p = Path(dirpath) / fn
             rel = p.relative_to(root).as_posix()
             h.update(rel.encode("utf-8", "surrogateescape") + b"\0")
@@ -773,13 +768,13 @@ def _hash_folder(root: Path) -> bytes:
 def _check_zip_file(path: Path) -> None:
     size = path.stat().st_size
     if size == 0:
-        raise DatasetRejected(f"'{path.name}' is empty (0 bytes); upload the zip again.")
+        raise DatasetRejected.of("data.zip_empty_file", name=path.name)
     with open(path, "rb") as fh:
         head = fh.read(4)
     if head == b"PK\x05\x06":
-        raise DatasetRejected(f"'{path.name}' is an empty zip archive; put one folder per class inside it.")
+        raise DatasetRejected.of("data.zip_empty", name=path.name)
     if head != b"PK\x03\x04":
-        raise DatasetRejected(f"'{path.name}' is not a zip archive; upload a .zip with one folder per class.")
+        raise DatasetRejected.of("data.not_zip", name=path.name)
 
 
 def _entry_name(info: zipfile.ZipInfo) -> str:
@@ -797,26 +792,22 @@ def _check_entry(info: zipfile.ZipInfo, name: str, zname: str) -> list[str]:
     """Reject names and entry kinds that could write or read outside a folder; returns the path parts."""
     shown = name.replace("\x00", "\\0")
     if "\x00" in info.orig_filename:
-        raise DatasetRejected(f"The archive entry '{shown}' has a NUL character in its name; the archive was refused.")
+        raise DatasetRejected.of("data.entry_nul", entry=shown)
     norm = name.replace("\\", "/")
     if norm.startswith("/") or _DRIVE_RE.match(norm):
-        raise DatasetRejected(f"The archive entry '{shown}' has an absolute path; the archive was refused "
-                              f"(make the zip from inside the dataset folder).")
+        raise DatasetRejected.of("data.entry_absolute", entry=shown)
     parts = [p for p in norm.split("/") if p not in ("", ".")]
     if ".." in parts:
-        raise DatasetRejected(f"The archive entry '{shown}' points outside the archive ('..'); the archive was refused.")
+        raise DatasetRejected.of("data.entry_outside", entry=shown)
     if len(parts) > MAX_DEPTH:
-        raise DatasetRejected(f"The archive entry '{shown}' is nested {len(parts)} folders deep (limit {MAX_DEPTH}); "
-                              f"the archive was refused.")
+        raise DatasetRejected.of("data.entry_too_deep", entry=shown, depth=len(parts), limit=MAX_DEPTH)
     mode = info.external_attr >> 16
     if stat.S_ISLNK(mode):
-        raise DatasetRejected(f"The archive entry '{shown}' is a symbolic link; links are not allowed in a dataset "
-                              f"archive, so it was refused.")
+        raise DatasetRejected.of("data.entry_symlink", entry=shown)
     if info.flag_bits & 0x1:
-        raise DatasetRejected(f"The archive entry '{shown}' is encrypted; make the zip without a password.")
+        raise DatasetRejected.of("data.entry_encrypted", entry=shown)
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA):
-        raise DatasetRejected(f"The archive entry '{shown}' uses a compression method this app cannot read; "
-                              f"make the zip with ordinary (deflate) compression.")
+        raise DatasetRejected.of("data.entry_compression", entry=shown)
     return parts
 
 
@@ -830,8 +821,8 @@ class _Budget:
     def add(self, n: int) -> None:
         self.total += n
         if self.total > MAX_TOTAL_BYTES:
-            raise DatasetRejected(f"'{self.zname}' expands to more than {MAX_TOTAL_BYTES // 1024 ** 2:,} MB; "
-                                  f"the archive was refused (a zip bomb, or too large a dataset).")
+            raise DatasetRejected.of("data.zip_total_too_large", name=self.zname,
+                                     limit=f"{MAX_TOTAL_BYTES // 1024 ** 2:,}")
 
 
 def read_capped(stream: BinaryIO, entry: str, compressed: int, budget: _Budget) -> bytes:
@@ -841,11 +832,9 @@ def read_capped(stream: BinaryIO, entry: str, compressed: int, budget: _Budget) 
         n += len(chunk)
         budget.add(len(chunk))
         if n > MAX_ENTRY_BYTES:
-            raise DatasetRejected(f"The archive entry '{entry}' expands to more than {MAX_ENTRY_BYTES // 1024 ** 2} MB; "
-                                  f"the archive was refused.")
+            raise DatasetRejected.of("data.entry_too_large", entry=entry, limit=MAX_ENTRY_BYTES // 1024 ** 2)
         if n > RATIO_FLOOR and n > MAX_RATIO * max(compressed, 1):
-            raise DatasetRejected(f"The archive entry '{entry}' expands more than {MAX_RATIO}× (a zip bomb); the "
-                                  f"archive was refused.")
+            raise DatasetRejected.of("data.entry_ratio", entry=entry, ratio=MAX_RATIO)
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -861,21 +850,20 @@ def _check_overlaps(infos: list[zipfile.ZipInfo], zname: str) -> None:
                    for i in infos)
     for (s0, e0, n0), (s1, _e1, n1) in zip(spans, spans[1:]):
         if s1 < e0:
-            raise DatasetRejected(f"The entries '{n0}' and '{n1}' of '{zname}' overlap (a zip bomb trick); the "
-                                  f"archive was refused.")
+            raise DatasetRejected.of("data.entries_overlap", first=n0, second=n1, name=zname)
 
 
 def _scan_zip(zf: zipfile.ZipFile, zname: str) -> _Source:
     infos = zf.infolist()
     if len(infos) > MAX_ENTRIES:
-        raise DatasetRejected(f"'{zname}' has {len(infos):,} entries, more than the {MAX_ENTRIES:,} allowed; the "
-                              f"archive was refused.")
+        raise DatasetRejected.of("data.zip_too_many_entries", name=zname, count=f"{len(infos):,}",
+                                 limit=f"{MAX_ENTRIES:,}")
     if not infos:
-        raise DatasetRejected(f"'{zname}' is an empty zip archive; put one folder per class inside it.")
+        raise DatasetRejected.of("data.zip_empty", name=zname)
     declared = sum(i.file_size for i in infos)
     if declared > MAX_TOTAL_BYTES:
-        raise DatasetRejected(f"'{zname}' declares {declared // 1024 ** 2:,} MB of content, more than the "
-                              f"{MAX_TOTAL_BYTES // 1024 ** 2:,} MB allowed; the archive was refused.")
+        raise DatasetRejected.of("data.zip_declared_too_large", name=zname, size=f"{declared // 1024 ** 2:,}",
+                                 limit=f"{MAX_TOTAL_BYTES // 1024 ** 2:,}")
     _check_overlaps(infos, zname)
     seen: set[str] = set()
     files, dirs, skipped = [], [], []
@@ -885,7 +873,7 @@ def _scan_zip(zf: zipfile.ZipFile, zname: str) -> _Source:
         parts = _check_entry(info, name, zname)
         key = "/".join(parts)
         if key in seen:
-            raise DatasetRejected(f"'{zname}' lists the entry '{key}' twice; the archive was refused.")
+            raise DatasetRejected.of("data.entry_twice", name=zname, entry=key)
         seen.add(key)
         if not parts:
             continue
@@ -904,14 +892,13 @@ def _zip_reader(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str, budget: 
         except DatasetRejected:
             raise
         except zipfile.BadZipFile as exc:
-            raise DatasetRejected(f"The archive entry '{shown}' is damaged ({exc}); make the zip again.") from None
+            raise DatasetRejected.of("data.entry_damaged", entry=shown, reason=str(exc)) from None
         except (zlib.error, EOFError):
-            raise DatasetRejected(f"The archive entry '{shown}' is truncated or damaged; make the zip again.") from None
+            raise DatasetRejected.of("data.entry_truncated", entry=shown) from None
         except RuntimeError:  # encrypted entries that slipped past the flag check
-            raise DatasetRejected(f"The archive entry '{shown}' is encrypted; make the zip without a password.") from None
+            raise DatasetRejected.of("data.entry_encrypted", entry=shown) from None
         except NotImplementedError:
-            raise DatasetRejected(f"The archive entry '{shown}' uses a compression method this app cannot read; "
-                                  f"make the zip with ordinary (deflate) compression.") from None
+            raise DatasetRejected.of("data.entry_compression", entry=shown) from None
     return read
 
 
@@ -929,10 +916,9 @@ def _build_zip(builder: _Builder, path: Path) -> None:
     try:
         zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        raise DatasetRejected(f"'{path.name}' is truncated or damaged (its table of contents cannot be read); "
-                              f"upload the zip again.") from None
+        raise DatasetRejected.of("data.zip_damaged", name=path.name) from None
     except OSError as exc:
-        raise DatasetRejected(f"'{path.name}' cannot be read ({exc.strerror or exc}).") from None
+        raise DatasetRejected.of("data.zip_unreadable", name=path.name, reason=str(exc.strerror or exc)) from None
     with zf:
         src = _scan_zip(zf, path.name)
         _ingest(builder, src)
@@ -962,8 +948,7 @@ def _build_folder(builder: _Builder, root: Path) -> None:
         for fn in sorted(filenames):
             count += 1
             if count > MAX_ENTRIES:
-                raise DatasetRejected(f"The folder '{root.name}' has more than {MAX_ENTRIES:,} files; split it "
-                                      f"or remove what is not needed.")
+                raise DatasetRejected.of("data.folder_too_many_files", name=root.name, limit=f"{MAX_ENTRIES:,}")
             p = here / fn
             parts = [*rel_dir, fn]
             if p.is_symlink() or not p.is_file():
@@ -987,8 +972,8 @@ def _file_reader(path: Path, shown: str) -> Callable[[], bytes]:
     def read() -> bytes:
         size = path.stat().st_size
         if size > MAX_ENTRY_BYTES:
-            raise imgs.ImageRejected(f"{shown}: the file is larger than {MAX_ENTRY_BYTES // 1024 ** 2} MB.",
-                                     "too_large")
+            raise imgs.ImageRejected.of("images.file_too_large", code="too_large", label=shown,
+                                        limit=MAX_ENTRY_BYTES // 1024 ** 2)
         with open(path, "rb") as fh:
             return fh.read(MAX_ENTRY_BYTES + 1)
     return read
@@ -1034,9 +1019,8 @@ def _ingest(builder: _Builder, src: _Source) -> None:
                     arr, size, fmt, digest = job.result()
                 except imgs.ImageRejected as exc:
                     if exc.code == "too_large":  # a decompression bomb (or a file far beyond a photo) refuses it all
-                        raise DatasetRejected(f"'{cand.rel}' is too large to be a dataset image "
-                                              f"({_reason(str(exc), cand.rel)}); the dataset was refused, so remove "
-                                              f"or shrink that file.") from None
+                        raise DatasetRejected.of("data.image_too_large", file=cand.rel,
+                                                 reason=_reason(str(exc), cand.rel)) from None
                     builder.skip(cand.rel, exc.code, _reason(str(exc), cand.rel))
                     continue
                 builder.add(arr, index[cand.raw_class], cand.rel, digest, size, fmt)

@@ -102,39 +102,37 @@ class FinetuneConfig:
     device: str = "auto"              # auto | cpu | cuda
 
     def __post_init__(self):
-        def bad(msg: str):
-            raise UserError(msg)
-
         if not isinstance(self.data, str) or not self.data.strip():
-            bad("Choose a dataset: a stored dataset, demo:digits, demo:faces, a .zip file or a folder.")
+            raise UserError.of("finetune.no_data")
         if self.strategy not in STRATEGIES:
-            bad(f"Unknown strategy '{self.strategy}'; choose one of {', '.join(STRATEGIES)}.")
+            raise UserError.of("finetune.unknown_strategy", strategy=str(self.strategy), choices=", ".join(STRATEGIES))
         if self.augment not in AUGMENTS:
-            bad(f"Unknown augmentation preset '{self.augment}'; choose one of {', '.join(AUGMENTS)}.")
+            raise UserError.of("finetune.unknown_augment", augment=str(self.augment), choices=", ".join(AUGMENTS))
         if self.device not in DEVICES:
-            bad(f"Unknown device '{self.device}'; choose auto, cpu or cuda.")
-        _int_range(self.epochs, "The number of epochs", 1, 1000)
-        _int_range(self.batch_size, "The batch size", 1, 4096)
-        _int_range(self.unfreeze, "The number of stages to unfreeze", 0, 100)
-        _int_range(self.patience, "The early-stopping patience", 0, 1000)
-        _int_range(self.head_hidden, "The hidden layer size of the head", 0, 65536)
-        _int_range(self.seed, "The seed", 0, 2**31 - 1)
+            raise UserError.of("finetune.unknown_device", device=str(self.device))
+        _int_range(self.epochs, "finetune.bad_epochs", 1, 1000)
+        _int_range(self.batch_size, "finetune.bad_batch_size", 1, 4096)
+        _int_range(self.unfreeze, "finetune.bad_unfreeze", 0, 100)
+        _int_range(self.patience, "finetune.bad_patience", 0, 1000)
+        _int_range(self.head_hidden, "finetune.bad_head_hidden", 0, 65536)
+        _int_range(self.seed, "finetune.bad_seed", 0, 2**31 - 1)
         if self.image_size is not None:
-            _int_range(self.image_size, "The image size", 16, 1024)
+            _int_range(self.image_size, "finetune.bad_image_size", 16, 1024)
+        # values go in as str (what the message always showed), so a failed run can save them as JSON
         if self.lr is not None and not (_finite(self.lr) and self.lr > 0):
-            bad(f"The learning rate must be a positive number, not {self.lr}.")
+            raise UserError.of("finetune.bad_lr", value=str(self.lr))
         if not (_finite(self.head_lr_scale) and 0 < self.head_lr_scale <= 100):
-            bad(f"The head learning-rate multiplier must be in (0, 100], not {self.head_lr_scale}.")
+            raise UserError.of("finetune.bad_head_lr_scale", value=str(self.head_lr_scale))
         if not (_finite(self.layer_decay) and 0 < self.layer_decay <= 1):
-            bad(f"The layer decay must be in (0, 1] (1 means no decay), not {self.layer_decay}.")
+            raise UserError.of("finetune.bad_layer_decay", value=str(self.layer_decay))
         if not (_finite(self.weight_decay) and 0 <= self.weight_decay < 10):
-            bad(f"The weight decay must be between 0 and 10, not {self.weight_decay}.")
+            raise UserError.of("finetune.bad_weight_decay", value=str(self.weight_decay))
         if not (_finite(self.label_smoothing) and 0 <= self.label_smoothing < 1):
-            bad(f"Label smoothing must be in [0, 1), not {self.label_smoothing}.")
+            raise UserError.of("finetune.bad_label_smoothing", value=str(self.label_smoothing))
         if not (_finite(self.head_dropout) and 0 <= self.head_dropout < 1):
-            bad(f"The head dropout must be in [0, 1), not {self.head_dropout}.")
+            raise UserError.of("finetune.bad_head_dropout", value=str(self.head_dropout))
         if not (_finite(self.warmup_epochs) and 0 <= self.warmup_epochs <= self.epochs):
-            bad(f"Warm-up must last between 0 and {self.epochs} epochs (the run's length), not {self.warmup_epochs}.")
+            raise UserError.of("finetune.bad_warmup", epochs=self.epochs, value=str(self.warmup_epochs))
         from core.zoo import get_entry
         get_entry(self.model)  # an unknown model name fails here, naming the closest catalog names
 
@@ -148,9 +146,10 @@ def _finite(x) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
 
 
-def _int_range(v, what: str, lo: int, hi: int) -> None:
+def _int_range(v, key: str, lo: int, hi: int) -> None:
+    """Raise the error ``key`` (a ``finetune.bad_*`` sentence) unless ``v`` is an int in [lo, hi]."""
     if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
-        raise UserError(f"{what} must be a whole number from {lo} to {hi}, not {v!r}.")
+        raise UserError.of(key, lo=lo, hi=hi, value=repr(v))
 
 
 def default_lr(strategy: str) -> float:
@@ -160,7 +159,7 @@ def default_lr(strategy: str) -> float:
 def resolve_device(name: str = "auto") -> torch.device:
     if name == "cuda" or (name == "auto" and torch.cuda.is_available()):
         if not torch.cuda.is_available():
-            raise UserError("No CUDA GPU is available on this server; choose the device 'auto' or 'cpu'.")
+            raise UserError.of("finetune.no_cuda")
         return torch.device("cuda")
     return torch.device("cpu")
 
@@ -416,10 +415,9 @@ def _atomic_write(path: Path, write: Callable) -> None:
         atomic_write(path, write)
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise UserError(f"The disk is full: {path.name} could not be written in {path.parent}; free some "
-                            f"space and resume the run (the last complete checkpoint is intact).") from exc
-        raise UserError(f"{path.name} could not be written in {path.parent} ({exc.strerror or exc}); "
-                        f"the last complete checkpoint is intact.") from exc
+            raise UserError.of("finetune.disk_full", file=path.name, folder=str(path.parent)) from exc
+        raise UserError.of("finetune.write_failed", file=path.name, folder=str(path.parent),
+                           reason=str(exc.strerror or exc)) from exc
 
 
 def _write_json(path: Path, obj) -> None:
@@ -502,7 +500,7 @@ def _train_step(model: nn.Module, x: torch.Tensor, y: torch.Tensor, criterion, o
         logits = model(x)
     loss = criterion(logits.float(), y)
     if not torch.isfinite(loss.detach()):
-        raise Diverged(f"The training diverged: the loss became {loss.detach().item()}; lower the learning rate and start again.")
+        raise Diverged.of("finetune.diverged_loss", loss=str(loss.detach().item()))
     opt.zero_grad(set_to_none=True)
     loss.backward()
     opt.step()
@@ -523,10 +521,9 @@ class _Run:
         self.entry = get_entry(cfg.model)
         self.image_size = cfg.image_size or default_image_size(cfg.model, self.device)
         if self.image_size < self.entry.min_size:
-            raise UserError(f"{self.entry.label} needs images of at least {self.entry.min_size} px; "
-                            f"choose an image size of {self.entry.min_size} or more.")
+            raise UserError.of("finetune.image_too_small", model=self.entry.label, min=self.entry.min_size)
         if self.entry.name == "vit_b_16" and self.image_size != 224:
-            raise UserError("ViT-B/16 only accepts 224 px images; set the image size to 224.")
+            raise UserError.of("finetune.vit_size")
         self.lr = float(cfg.lr if cfg.lr is not None else DEFAULT_LR[cfg.strategy])
         self.amp_dtype = torch.bfloat16 if self.cuda and torch.cuda.is_bf16_supported() else None
         self.batch_size = cfg.batch_size
@@ -538,9 +535,9 @@ class _Run:
         self.classes = list(self.ds.classes)
         n_classes = len(self.classes)
         if n_classes < 2:
-            raise UserError(f"The dataset {self.ds.name} has {n_classes} class; fine-tuning needs at least two.")
+            raise UserError.of("finetune.too_few_classes", name=self.ds.name, count=n_classes)
         if len(self.ds.split.get("train", ())) == 0 or len(self.ds.split.get("val", ())) == 0:
-            raise UserError(f"The dataset {self.ds.name} has an empty training or validation split; add images.")
+            raise UserError.of("finetune.empty_split", name=self.ds.name)
 
         torch.manual_seed(cfg.seed)
         pretrained = cfg.strategy != "scratch"
@@ -597,8 +594,7 @@ class _Run:
         head_idx = self.stages[-1].index
         head_prefix = self.head_spec["path"] + "."
         if cfg.strategy == "partial" and cfg.unfreeze > head_idx:
-            raise UserError(f"{self.entry.label} has {head_idx} stages below the head; choose a number of stages "
-                            f"to unfreeze from 0 to {head_idx}.")
+            raise UserError.of("finetune.bad_unfreeze_for_model", model=self.entry.label, stages=head_idx)
         for name, p in model.named_parameters():
             if cfg.strategy == "linear_probe":
                 p.requires_grad_(name.startswith(head_prefix))
@@ -638,8 +634,9 @@ class _Run:
         if self.cuda:
             torch.cuda.empty_cache()
         if self.batch_size <= MIN_BATCH:
-            raise UserError(f"The GPU ran out of memory during {what} even with a batch of {self.batch_size} "
-                            f"image(s); choose a smaller model or image size.")
+            key = {"training": "finetune.out_of_memory.training", "validation": "finetune.out_of_memory.validation",
+                   "feature extraction": "finetune.out_of_memory.features"}.get(what, "finetune.out_of_memory")
+            raise UserError.of(key, what=what, batch=self.batch_size)
         old, self.batch_size = self.batch_size, max(MIN_BATCH, self.batch_size // 2)
         self.progress.message(f"Out of GPU memory during {what} with a batch of {old}: the batch size is now "
                               f"{self.batch_size}.", "oom", what=what, old=old, new=self.batch_size)
@@ -700,8 +697,8 @@ class _Run:
                 self._oom("training")
                 continue
             except Diverged as exc:
-                raise Diverged(f"The training diverged at epoch {epoch}, step {steps_done + 1} (the loss became NaN "
-                               f"or infinite); lower the learning rate (now {self.lr:g}) and start again.") from exc
+                raise Diverged.of("finetune.diverged_step", epoch=epoch, step=steps_done + 1,
+                                  lr=f"{self.lr:g}") from exc
             b = len(idx)
             loss_sum += loss * b
             correct += (logits.argmax(1) == y).sum()
@@ -807,10 +804,9 @@ def fit(cfg: FinetuneConfig, run_dir: Path, on_progress: Callable[[dict], None] 
         try:
             ckpt = torch.load(str(ckpt_path), map_location="cpu", weights_only=True)
         except Exception as exc:  # noqa: BLE001 - a damaged checkpoint is the user's problem to know about
-            raise UserError(f"The checkpoint in {run_dir.name} cannot be read ({type(exc).__name__}); start a new run.") from exc
+            raise UserError.of("finetune.checkpoint_unreadable", run=run_dir.name, kind=type(exc).__name__) from exc
         if ckpt.get("config") != cfg_dict:
-            raise UserError(f"The checkpoint in {run_dir.name} belongs to a different configuration; start a new run "
-                            f"instead of resuming.")
+            raise UserError.of("finetune.checkpoint_other_config", run=run_dir.name)
     elif resume:
         _log.info("resume requested for %s but there is no checkpoint: starting from the beginning", run_dir)
 
@@ -849,8 +845,7 @@ def fit(cfg: FinetuneConfig, run_dir: Path, on_progress: Callable[[dict], None] 
             epoch, epochs, state["samples_seen"], eta_later=later * (epochs - epoch))
         val_loss, val_acc, _ = run.evaluate(run.val, epoch, epochs)
         if not math.isfinite(val_loss):
-            raise Diverged(f"The training diverged at epoch {epoch}: the validation loss is {val_loss}; lower the "
-                           f"learning rate (now {run.lr:g}) and start again.")
+            raise Diverged.of("finetune.diverged_val", epoch=epoch, loss=str(val_loss), lr=f"{run.lr:g}")
         seconds = time.perf_counter() - t0
         epoch_times.append(seconds)
         row = {"epoch": epoch, "train_loss": round(train_loss, 6), "train_acc": round(train_acc, 6),
@@ -914,7 +909,7 @@ def _finish(run: _Run, run_dir: Path, state: dict, rows: list[dict], progress: _
     best = load_file(str(best_path), device="cpu")
     for k, v in best.items():
         if v.is_floating_point() and not torch.isfinite(v).all():
-            raise Diverged(f"The best weights hold NaN or infinite values ({k}); the training diverged, nothing is exported.")
+            raise Diverged.of("finetune.best_weights_nan", tensor=k)
     run.model.load_state_dict(best)
     run.ensure_features(state["epoch"], run.cfg.epochs)
     progress.event(force=True, phase="results", message="evaluating the best epoch")
@@ -1063,8 +1058,7 @@ def load_export(run_dir: Path):
     export = run_dir / "export" if (run_dir / "export").is_dir() else run_dir
     cfg_path, weights_path = export / "config.json", export / "model.safetensors"
     if not cfg_path.is_file() or not weights_path.is_file():
-        raise UserError(f"{run_dir} holds no exported model (export/model.safetensors and export/config.json); "
-                        f"choose a finished run.")
+        raise UserError.of("finetune.no_export", folder=str(run_dir))
     key = (str(weights_path.resolve()), weights_path.stat().st_mtime_ns, cfg_path.stat().st_mtime_ns)
     if key in _PREDICTORS:
         return _PREDICTORS[key]
@@ -1075,17 +1069,20 @@ def load_export(run_dir: Path):
         pre = Preprocess(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in cfg["preprocess"].items()
                             if k in ("input_size", "resize_size", "mean", "std", "interpolation")})
     except (KeyError, TypeError, ValueError) as exc:
-        raise UserError(f"The export config {cfg_path} is damaged ({type(exc).__name__}: {exc}).") from None
+        raise UserError.of("finetune.export_config_damaged", file=str(cfg_path), kind=type(exc).__name__,
+                           reason=str(exc)) from None
     try:
         sd = load_file(str(weights_path), device="cpu")
     except Exception as exc:  # noqa: BLE001 - any decoder error is the file's fault
-        raise UserError(f"The exported weights {weights_path} cannot be read ({str(exc)[:120]}).") from None
+        raise UserError.of("finetune.export_weights_unreadable", file=str(weights_path),
+                           reason=str(exc)[:120]) from None
     model = construct(entry, for_pretrained=bool(cfg.get("constructor_kwargs", {}).get("transform_input", False)))
     install_head(model, head)
     try:
         model.load_state_dict(sd, strict=True)
     except RuntimeError as exc:
-        raise UserError(f"The exported weights do not fit {entry.name}: {str(exc).splitlines()[0][:200]}.") from None
+        raise UserError.of("finetune.export_weights_mismatch", model=entry.name,
+                           reason=str(exc).splitlines()[0][:200]) from None
     model.eval()
     if len(_PREDICTORS) > 4:
         _PREDICTORS.clear()
@@ -1130,7 +1127,11 @@ def _train_as_listed_run(cfg: FinetuneConfig, echo) -> dict:
     if code == 130:
         raise KeyboardInterrupt
     if code != 0:
-        raise UserError(jobs.info(rid).get("message") or f"The run {rid} ended with exit code {code}.")
+        info = jobs.info(rid)
+        if not info.get("message"):
+            raise UserError.of("finetune.run_ended", run=rid, code=code)
+        # the worker saved the run's error (key and params) next to its English message: raise that error again
+        raise UserError.restore(info["message"], info.get("args") if info.get("code") == jobs.ERROR_CODE else None)
     return jobs.summary(rid)
 
 
@@ -1159,12 +1160,11 @@ def _cli_train(args) -> dict:
     cfg = FinetuneConfig(**kw)
     if not args.out:
         if args.resume:  # a listed run resumes through its job: python -m core jobs resume RUN
-            raise UserError("--resume needs --out, the folder of the run to continue "
-                            "(a run listed by 'python -m core jobs list' resumes with 'python -m core jobs resume RUN').")
+            raise UserError.of("finetune.resume_needs_out")
         return _train_as_listed_run(cfg, None if args.json else _stderr_progress)
     out = Path(args.out)
     if out.exists() and any(out.iterdir()) and not args.resume:
-        raise UserError(f"The output folder {out} is not empty; choose a new folder or add --resume.")
+        raise UserError.of("finetune.out_not_empty", out=str(out))
     return fit(cfg, out, on_progress=None if args.json else _stderr_progress, resume=args.resume)
 
 

@@ -30,12 +30,19 @@ class ImageRejected(UserError):
     """The file is not a usable image; the message is the reason and ``code`` its kind.
 
     Codes: ``empty``, ``missing``, ``format``, ``too_large``, ``too_small``, ``not_image``, ``truncated``,
-    ``unreadable`` (pages translate the kind; the message stays in English for logs and the CLI).
+    ``unreadable`` (``str(exc)`` is English, for logs and the CLI; pages show ``exc.text(lang)``).
     """
 
     def __init__(self, message: str, code: str = "unreadable"):
         super().__init__(message)
         self.code = code
+
+    @classmethod
+    def of(cls, key: str, /, code: str = "unreadable", **params) -> "ImageRejected":
+        """``UserError.of`` with the rejection's kind."""
+        exc = super().of(key, **params)
+        exc.code = code
+        return exc
 
 
 def _to_rgb(im: Image.Image) -> Image.Image:
@@ -84,28 +91,27 @@ def open_rgb(source: Source, name: str | None = None, max_side: int | None = Non
     label = name or (str(source) if isinstance(source, (str, Path)) else "image")
     if isinstance(source, bytes):
         if not source:
-            raise ImageRejected(f"{label}: the file is empty.", "empty")
+            raise ImageRejected.of("images.empty", code="empty", label=label)
         source = io.BytesIO(source)
     elif isinstance(source, (str, Path)):
         p = Path(source)
         if not p.is_file():
-            raise ImageRejected(f"{label}: no such file.", "missing")
+            raise ImageRejected.of("images.missing", code="missing", label=label)
         if p.stat().st_size == 0:
-            raise ImageRejected(f"{label}: the file is empty.", "empty")
+            raise ImageRejected.of("images.empty", code="empty", label=label)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             im = Image.open(source)
             fmt = im.format or "unknown"
             if fmt not in ALLOWED_FORMATS:
-                raise ImageRejected(f"{label}: the {fmt} format is not accepted (use JPEG, PNG, GIF, BMP, WEBP or TIFF).",
-                                    "format")
+                raise ImageRejected.of("images.format", code="format", label=label, format=fmt)
             w, h = im.size
             if w * h > MAX_PIXELS:
-                raise ImageRejected(f"{label}: {w}×{h} pixels is over the {MAX_PIXELS // 1_000_000} MP limit.",
-                                    "too_large")
+                raise ImageRejected.of("images.too_many_pixels", code="too_large", label=label, width=w, height=h,
+                                       limit=MAX_PIXELS // 1_000_000)
             if min(w, h) < MIN_SIDE:
-                raise ImageRejected(f"{label}: {w}×{h} pixels is too small to use.", "too_small")
+                raise ImageRejected.of("images.too_small", code="too_small", label=label, width=w, height=h)
             im.seek(0)  # first frame of animated GIFs and multi-page TIFFs
             draft_side = max_side or min_side
             if draft_side and fmt in ("JPEG", "MPO"):
@@ -114,15 +120,14 @@ def open_rgb(source: Source, name: str | None = None, max_side: int | None = Non
     except ImageRejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageRejected(f"{label}: the image declares too many pixels (a decompression bomb).",
-                            "too_large") from None
+        raise ImageRejected.of("images.bomb", code="too_large", label=label) from None
     except UnidentifiedImageError:
-        raise ImageRejected(f"{label}: not an image Pillow can read.", "not_image") from None
+        raise ImageRejected.of("images.not_image", code="not_image", label=label) from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         msg = str(exc).lower()
         if "truncated" in msg or "broken data stream" in msg or isinstance(exc, EOFError):
-            raise ImageRejected(f"{label}: the image data is truncated.", "truncated") from None
-        raise ImageRejected(f"{label}: the image cannot be decoded ({exc}).", "unreadable") from None
+            raise ImageRejected.of("images.truncated", code="truncated", label=label) from None
+        raise ImageRejected.of("images.unreadable", code="unreadable", label=label, reason=str(exc)) from None
     try:
         im = ImageOps.exif_transpose(im)  # phone photos lying on their side stand up
     except Exception:  # a broken EXIF block must not lose an otherwise good picture

@@ -75,6 +75,7 @@ CANCELLED, INTERRUPTED, DIVERGED = "cancelled", "interrupted", "diverged"
 STATES = (QUEUED, RUNNING, DONE, FAILED, CANCELLED, INTERRUPTED, DIVERGED)
 ACTIVE = frozenset({QUEUED, RUNNING})
 RESUMABLE = frozenset({INTERRUPTED, CANCELLED})
+ERROR_CODE = "error"     # status code of a run that ended on a UserError: its args are the error's key and params
 
 DEFAULT_ENTRY = "core.finetune:fit"
 RUN_ID_RE = re.compile(r"\A\d{8}-\d{6}-[0-9a-f]{6}\Z")
@@ -188,11 +189,10 @@ def run_path(run_id: str, root: Optional[Path] = None, must_exist: bool = True) 
     """
     rid = str(run_id or "")
     if not RUN_ID_RE.match(rid):
-        raise UserError(f"'{str(run_id)[:60]}' is not a run id; run ids look like 20260101-120000-a1b2c3 "
-                        "(see `python -m core jobs list`).")
+        raise UserError.of("jobs.bad_run_id", run=str(run_id)[:60])
     path = runs_dir(root) / rid
     if must_exist and not (path / "status.json").is_file():
-        raise UserError(f"There is no run {rid}; `python -m core jobs list` shows the runs that exist.")
+        raise UserError.of("jobs.no_such_run", run=rid)
     return path
 
 
@@ -458,7 +458,7 @@ def export_zip(run_id: str, root: Optional[Path] = None) -> bytes:
     """
     files = export_files(run_id, root)
     if len(files) < 2:
-        raise UserError(f"Run {run_id} has no exported model; only a run that finished has one.")
+        raise UserError.of("jobs.no_export", run=str(run_id))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for p in files:
@@ -487,7 +487,9 @@ def cancel(run_id: str, root: Optional[Path] = None) -> dict:
                       "Cancelled while interrupted; resume is still possible.")
             _write_json(rdir / "status.json", st)
         else:
-            raise UserError(f"Run {rdir.name} is already {state}; there is nothing to cancel.")
+            key = {DONE: "jobs.cancel_done", FAILED: "jobs.cancel_failed", DIVERGED: "jobs.cancel_diverged",
+                   CANCELLED: "jobs.cancel_cancelled"}.get(state, "jobs.cannot_cancel")
+            raise UserError.of(key, run=rdir.name, state=str(state))
     _log.info("run %s: cancel requested (was %s)", rdir.name, state)
     return _info(rdir, root)
 
@@ -504,10 +506,9 @@ def resume(run_id: str, root: Optional[Path] = None, manager: Optional["JobManag
         st = _read_json(rdir / "status.json", {}) or {}
         state = st.get("state")
         if state not in RESUMABLE:
-            why = {QUEUED: "is already waiting in the queue", RUNNING: "is still running",
-                   DONE: "already finished", DIVERGED: "diverged: start a new run with a lower learning rate",
-                   FAILED: "failed: fix the cause shown in its message and start a new run"}.get(state, state)
-            raise UserError(f"Run {rdir.name} {why}; only interrupted or cancelled runs can be resumed.")
+            key = {QUEUED: "jobs.resume_queued", RUNNING: "jobs.resume_running", DONE: "jobs.resume_done",
+                   DIVERGED: "jobs.resume_diverged", FAILED: "jobs.resume_failed"}.get(state, "jobs.cannot_resume")
+            raise UserError.of(key, run=rdir.name, state=str(state))
         job = _read_json(rdir / "job.json", {}) or {}
         job["resume"] = (rdir / "checkpoint.pt").is_file()
         _write_json(rdir / "job.json", job)
@@ -858,10 +859,11 @@ def run_worker(run_dir: str | Path, echo: Optional[Callable[[dict], None]] = Non
             final = dict(state=CANCELLED, message="Cancelled.", code="cancelled", args={},
                          cancel={"requested": requested, "stopped": _now(), "steps_after": steps_after_cancel[0]})
         elif diverged_t and isinstance(exc, diverged_t):
-            final = dict(state=DIVERGED, message=str(exc) or "The loss diverged (NaN or infinite).", code=None)
+            final = dict(state=DIVERGED, message=str(exc) or "The loss diverged (NaN or infinite).",
+                         **_error_code(exc))
             code = 3
         elif isinstance(exc, UserError):
-            final = dict(state=FAILED, message=str(exc), code=None)
+            final = dict(state=FAILED, message=str(exc), **_error_code(exc))
             code = 2
         elif isinstance(exc, KeyboardInterrupt):
             final = dict(state=INTERRUPTED, message="Interrupted; it can be resumed.", code="terminated", args={})
@@ -878,6 +880,14 @@ def run_worker(run_dir: str | Path, echo: Optional[Callable[[dict], None]] = Non
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _log.info("run %s ended: %s", rid, final.get("state"))
     return code
+
+
+def _error_code(exc: BaseException) -> dict:
+    """A failed run's status ``code``/``args``: a keyed UserError keeps its key and params, so that a page can
+    show the error in its own language (``message`` stays the English sentence, for the CLI and JSON)."""
+    if isinstance(exc, UserError) and exc.key:
+        return {"code": ERROR_CODE, "args": exc.record()}
+    return {"code": None}
 
 
 # ------------------------------------------------------------------------------------------------- CLI

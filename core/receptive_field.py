@@ -337,7 +337,7 @@ def stack_fields(layers: int, kernel: int = 3, stride: int = 1, dilation: int = 
     weights, where one 7×7 layer needs 7²C² = 49C².
     """
     if layers < 1 or kernel < 1 or stride < 1 or dilation < 1 or channels < 1:
-        raise UserError("Layers, kernel, stride, dilation and channels must all be at least 1.")
+        raise UserError.of("receptive_field.bad_stack")
     axis, rows, total = Axis(), [], 0
     per_layer = kernel * kernel * channels * channels
     for i in range(layers):
@@ -373,7 +373,7 @@ class _Linearise(TorchFunctionMode):
             dilation = _pair(_arg(args, kwargs, 4, "dilation", 1))
             ceil_mode = bool(_arg(args, kwargs, 5, "ceil_mode", False))
             if dilation != (1, 1):
-                raise UserError("The gradient check does not handle dilated max-pooling.")
+                raise UserError.of("receptive_field.dilated_pool")
             out = F.avg_pool2d(args[0], kernel, stride, padding, ceil_mode, count_include_pad=False)
             return (out, None) if _arg(args, kwargs, 6, "return_indices", False) else out
         if name in ("adaptive_max_pool2d", "_adaptive_max_pool2d"):
@@ -404,7 +404,7 @@ def _capture(model: nn.Module, module_name: Optional[str], x: torch.Tensor) -> t
     finally:
         handle.remove()
     if "out" not in box:
-        raise UserError(f"The layer '{module_name}' did not run in the forward pass.")
+        raise UserError.of("receptive_field.layer_not_run", layer=str(module_name))
     return box["out"]
 
 
@@ -427,7 +427,7 @@ def gradient_footprint(model: nn.Module, input_size: int, module_name: Optional[
     with _Linearise():
         y = _capture(m, module_name, x)
     if y.dim() != 4:
-        raise UserError("The gradient footprint needs a layer with a spatial (N, C, H, W) output.")
+        raise UserError.of("receptive_field.needs_spatial")
     u, v = cell if cell is not None else (y.shape[2] // 2, y.shape[3] // 2)
     y[0, :, u, v].sum().backward()
     g = x.grad[0].abs().sum(0)
@@ -461,10 +461,10 @@ def effective_field(model: nn.Module, image: torch.Tensor, module_name: str, cel
             p.requires_grad_(False)
         y = _capture(model, module_name, x)
         if y.dim() != 4:
-            raise UserError("Pick a layer with a spatial feature map to see its effective receptive field.")
+            raise UserError.of("receptive_field.pick_spatial")
         u, v = int(cell[0]), int(cell[1])
         if not (0 <= u < y.shape[2] and 0 <= v < y.shape[3]):
-            raise UserError(f"The cell ({u}, {v}) is outside the {y.shape[2]}×{y.shape[3]} feature map.")
+            raise UserError.of("receptive_field.cell_outside", u=u, v=v, height=int(y.shape[2]), width=int(y.shape[3]))
         y[0, :, u, v].sum().backward()
     finally:
         model.train(was_training)

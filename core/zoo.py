@@ -123,7 +123,7 @@ def get_entry(name: str) -> ModelEntry:
         return ModelEntry(key, key, "timm", 0, cfg.get("paper_ids", "") or "", "timm", size, 1)
     close = difflib.get_close_matches(key.lower(), list(lowered), n=3, cutoff=0.5)
     hint = ", ".join(lowered[c] for c in close) if close else ", ".join(list(CATALOG)[:5]) + ", ..."
-    raise UserError(f"Unknown model '{name}'. Closest catalog names: {hint}.")
+    raise UserError.of("zoo.unknown_model", name=str(name), hint=hint)
 
 
 def timm_pretrained_cfg(name: str) -> dict:
@@ -272,11 +272,11 @@ def load_weights_file(path: Path) -> dict[str, torch.Tensor]:
             sd = torch.load(str(path), map_location="cpu", weights_only=True)
     except Exception as exc:  # noqa: BLE001 - any decoder error is the file's fault
         reason = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
-        raise UserError(f"The weights file {path.name} cannot be read: {reason}.") from None
+        raise UserError.of("zoo.weights_unreadable", file=path.name, reason=reason) from None
     if isinstance(sd, dict) and "state_dict" in sd and isinstance(sd["state_dict"], dict):
         sd = sd["state_dict"]
     if not isinstance(sd, dict) or not all(isinstance(v, torch.Tensor) for v in sd.values()):
-        raise UserError(f"The weights file {path.name} does not hold a plain dictionary of tensors.")
+        raise UserError.of("zoo.weights_not_dict", file=path.name)
     return sd
 
 
@@ -284,12 +284,12 @@ def _map_by_order(src: dict, model: nn.Module, label: str) -> dict:
     """Map a state dict whose key names differ (e.g. ``_conv_stem`` vs ``conv_stem``) by position and shape."""
     dst = model.state_dict()
     if len(src) != len(dst):
-        raise UserError(f"{label} has {len(src)} tensors where the model expects {len(dst)}.")
+        raise UserError.of("zoo.tensor_count", label=label, count=len(src), expected=len(dst))
     out = {}
     for (sk, sv), (dk, dv) in zip(src.items(), dst.items()):
         if tuple(sv.shape) != tuple(dv.shape):
-            raise UserError(f"{label}: tensor '{sk}' has shape {tuple(sv.shape)} but the model's '{dk}' "
-                            f"needs {tuple(dv.shape)}.")
+            raise UserError.of("zoo.tensor_shape_by_order", label=label, tensor=sk, shape=str(tuple(sv.shape)),
+                               target=dk, expected=str(tuple(dv.shape)))
         out[dk] = sv
     return out
 
@@ -308,7 +308,7 @@ def classifier_path(model: nn.Module) -> str:
         if isinstance(getattr(model, attr, None), nn.Module):
             last = attr
     if last is None:
-        raise UserError(f"Cannot find the classifier of {type(model).__name__}.")
+        raise UserError.of("zoo.no_classifier", model=type(model).__name__)
     sub = getattr(model, last)
     # the final Linear (or SqueezeNet's final 1x1 Conv) inside a Sequential head
     leaf = None
@@ -448,12 +448,13 @@ def _load_checked(model: nn.Module, sd: dict, label: str) -> bool:
             sd.pop(k, None)
     for k, v in sd.items():
         if k not in own:
-            raise UserError(f"{label}: tensor '{k}' does not exist in this model.")
+            raise UserError.of("zoo.unknown_tensor", label=label, tensor=k)
         if tuple(v.shape) != tuple(own[k].shape):
-            raise UserError(f"{label}: tensor '{k}' has shape {tuple(v.shape)} but the model needs {tuple(own[k].shape)}.")
+            raise UserError.of("zoo.tensor_shape", label=label, tensor=k, shape=str(tuple(v.shape)),
+                               expected=str(tuple(own[k].shape)))
     missing = [k for k in own if k not in sd and not (head_reset and k in head_keys)]
     if missing:
-        raise UserError(f"{label}: tensor '{missing[0]}' is missing ({len(missing)} missing in all).")
+        raise UserError.of("zoo.tensor_missing", label=label, tensor=missing[0], count=len(missing))
     model.load_state_dict(sd, strict=False)
     return head_reset
 
@@ -629,7 +630,7 @@ def imagenet_labels() -> list[str]:
 def classify(built: BuiltModel, images: list, top: int = 5) -> list[list[dict]]:
     """ImageNet top-k for PIL images with the model's own preprocessing."""
     if num_outputs(built.model) != 1000:
-        raise UserError("This model has no ImageNet head; top-k ImageNet labels need num_classes=1000.")
+        raise UserError.of("zoo.no_imagenet_head")
     tf = built.preprocess.transform()
     batch = torch.stack([tf(im) for im in images])
     with torch.inference_mode():

@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from core import architectures as arch
+from core.errors import UserError
 from core.plots import architectures as plots
 from core.receptive_field import stack_fields
 from core.zoo import CATALOG, weights_available_offline
@@ -41,6 +42,11 @@ def label(name: str) -> str:
     return CATALOG[name].label if name in CATALOG else name
 
 
+def error_text(row: dict) -> str:
+    """A failed profile row's error in the page's language."""
+    return UserError.restore(row["error"], row.get("error_i18n")).text(L)
+
+
 st.title(_("architectures.title"))
 st.markdown(_("architectures.intro"))
 
@@ -61,7 +67,7 @@ good = [r for r in rows if "error" not in r]
 st.subheader(_("architectures.table_title"))
 for r in rows:
     if "error" in r:
-        st.warning(_("architectures.model_error", model=r.get("label", r["model"]), error=r["error"]))
+        st.warning(_("architectures.model_error", model=r.get("label", r["model"]), error=error_text(r)))
     elif r.get("flops_error"):
         st.warning(_("architectures.flops_unavailable", model=r["label"], reason=r["flops_error"]))
 table = pd.DataFrame([{
@@ -79,7 +85,7 @@ table = pd.DataFrame([{
     _("architectures.col.act"): r["activation_bytes"] / 2**20 if r.get("activation_bytes") is not None else None,
     _("architectures.col.top1"): r.get("top1"),
     _("architectures.col.source"): r.get("top1_source", ""),
-    _("architectures.col.note"): r.get("error") or r.get("flops_error") or r.get("note", ""),
+    _("architectures.col.note"): (error_text(r) if r.get("error") else "") or r.get("flops_error") or r.get("note", ""),
 } for r in rows])
 st.dataframe(table, hide_index=True, width="stretch", column_config={
     _("architectures.col.params"): st.column_config.NumberColumn(format="%.2f"),

@@ -173,7 +173,7 @@ if wanted and wanted not in by_id:
         jobs.run_path(wanted)
         msg = wanted
     except UserError as exc:  # a bad or guessed address is explained, never raised
-        msg = str(exc)
+        msg = exc.text(lang())
     st.warning(_("finetune.page.bad_run", msg=msg))
 if st.session_state.get("finetune_run") not in by_id:
     # a new session (refresh, another tab): the run in the address, else the newest active one, else the newest
@@ -193,6 +193,8 @@ st.query_params["run"] = run_id
 
 def _message(r: dict) -> str:
     """The run's status message in the page's language when jobs gave it a code, else as written (English)."""
+    if r.get("code") == jobs.ERROR_CODE:  # the run ended on a UserError: its key and params are in args
+        return UserError.restore(r.get("message") or "", r.get("args")).text(lang())
     key = f"finetune.page.msg.{r.get('code')}"
     if r.get("code") and key in KEYS:
         try:
@@ -327,7 +329,7 @@ def results_view(run: dict) -> None:
         try:
             pics = thumbnails(run["data"], tuple(int(w["index"]) for w in wrong))
         except UserError as exc:  # the dataset was deleted since: the rest of the results still shows
-            st.caption(str(exc))
+            st.caption(exc.text(lang()))
             pics = []
         cols = st.columns(6)
         for i, (w, pic) in enumerate(zip(wrong, pics)):

@@ -117,5 +117,5 @@ def test_a_guessed_or_broken_run_address_is_explained_not_raised(stored_tiny):
     assert at.session_state["finetune_run"] == rid  # falls back to the run list
     assert "Cancelled before it ran" in texts(at)
     at = open_page("pt", run="20260101-120000-abcdef")
-    assert "There is no run 20260101-120000-abcdef" in texts(at)
+    assert "Não existe a execução 20260101-120000-abcdef" in texts(at)  # jobs' UserError, in the page's language
     assert "Cancelada antes de rodar" in texts(at)  # jobs' status message, translated through its code
