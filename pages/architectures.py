@@ -67,7 +67,9 @@ good = [r for r in rows if "error" not in r]
 st.subheader(_("architectures.table_title"))
 for r in rows:
     if "error" in r:
-        st.warning(_("architectures.model_error", model=r.get("label", r["model"]), error=error_text(r)))
+        model, error = r.get("label", r["model"]), error_text(r)
+        # most sentences already start with the model's name: do not say it twice
+        st.warning(error if error.startswith(model) else _("architectures.model_error", model=model, error=error))
     elif r.get("flops_error"):
         st.warning(_("architectures.flops_unavailable", model=r["label"], reason=r["flops_error"]))
 table = pd.DataFrame([{
