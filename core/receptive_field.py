@@ -199,10 +199,13 @@ class FieldTracker(TorchFunctionMode):
             self.info[id(t)] = Info(info.field, info.hw, info.global_context, info.depth + n)
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
-        if type(func).__name__ == "method-wrapper":  # attribute reads (``x.shape``, ``x._base``): no tensor out
-            return func(*args, **(kwargs or {}))
         kwargs = kwargs or {}
-        out = self.compute(func, args, kwargs)
+        if type(func).__name__ == "method-wrapper":  # attribute reads: ``x.shape``, ``x._base``, ``x.mT``
+            out = func(*args, **kwargs)
+            if not isinstance(out, torch.Tensor) or id(out) in self.info:  # only a new tensor (a view) is followed
+                return out
+        else:
+            out = self.compute(func, args, kwargs)
         try:
             self._propagate(func, args, kwargs, out)
         except Exception:  # noqa: BLE001 - field tracking must never break the model's forward
