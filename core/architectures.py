@@ -607,9 +607,9 @@ def _batches(names: list[str]) -> list[list[int]]:
     second) while the other profiles torchvision models, instead of the parent importing it before the fork."""
     if "timm" in sys.modules:
         return [[i] for i in range(len(names))]
-    tv = [i for i, n in enumerate(names) if getattr(zoo.CATALOG.get(n), "library", "") == "torchvision"]
-    rest = [i for i in range(len(names)) if i not in set(tv)]
-    return ([rest] if rest else []) + [[i] for i in tv]
+    is_tv = [getattr(zoo.CATALOG.get(n), "library", "") == "torchvision" for n in names]
+    rest = [i for i, tv in enumerate(is_tv) if not tv]
+    return ([rest] if rest else []) + [[i] for i, tv in enumerate(is_tv) if tv]
 
 
 def profile_many(names: list[str], input_size: Optional[int] = None, workers: int = 2, layers: bool = True,
