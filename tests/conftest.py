@@ -3,10 +3,13 @@
 Set before anything imports torch/timm/huggingface_hub, so that no test can download or read a developer's
 personal cache: the results are the same on every machine.
 """
+import contextlib
+import io
 import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 _SESSION_TMP = Path(tempfile.mkdtemp(prefix="cnnlab-tests-"))
 os.environ["HF_HUB_OFFLINE"] = "1"
@@ -65,8 +68,27 @@ def make_color_folder(root: Path, per_class: int = 10, seed: int = 0) -> str:
     return str(root)
 
 
-def run_cli(*args, timeout=300):
-    """Run ``python -m core ...`` in a fresh process with the test environment."""
-    import subprocess
-    return subprocess.run([sys.executable, "-m", "core", *map(str, args)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=timeout, env=os.environ.copy())
+class CliResult(NamedTuple):
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args, timeout=300, process=False) -> CliResult:
+    """``python -m core ...``: in this process through ``core.cli.main`` (fast: torch is imported once), or in
+    a fresh process with ``process=True`` when the process itself is the subject (exit codes seen by a shell,
+    signals, what a cold start prints)."""
+    argv = [str(a) for a in args]
+    if process:
+        import subprocess
+        res = subprocess.run([sys.executable, "-m", "core", *argv], cwd=ROOT, capture_output=True, text=True,
+                             timeout=timeout, env=os.environ.copy())
+        return CliResult(res.returncode, res.stdout, res.stderr)
+    from core.cli import main
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(argv)
+        except SystemExit as exc:  # argparse's own errors
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    return CliResult(code, out.getvalue(), err.getvalue())

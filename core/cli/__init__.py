@@ -1,22 +1,25 @@
 """Shared plumbing for ``python -m core``: every command takes ``--json`` and returns a dict.
 
-A feature module exposes ``add_commands(subparsers)`` and registers each command with ``add_command``.
+One module per feature in this package (``core/cli/<feature>.py``, the same word as the feature's page and
+core module) exposes ``add_commands(subparsers)`` and registers each command with ``add_command``.
 Handlers return a JSON-able dict; an optional text renderer formats it for people. A ``UserError`` becomes
 one sentence on stderr and exit code 2; anything else is logged with its traceback and exits 1.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import logging
+import os
 import sys
 from typing import Callable, Optional
 
 from core.errors import UserError
 
 # Feature modules that contribute commands, in help order.
-COMMAND_MODULES = ("core.zoo", "core.architectures", "core.data", "core.finetune", "core.jobs")
+COMMAND_MODULES = ("zoo", "architectures", "data", "finetune", "jobs")
 
 _log = logging.getLogger("core.cli")
 
@@ -46,14 +49,8 @@ def format_topk(header: str, results: list[dict]) -> str:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m core", description="CNN Transfer Lab command line (the pages' twin).")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for modname in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(modname)
-        except ModuleNotFoundError as exc:
-            if exc.name == modname:  # feature not built yet
-                continue
-            raise
-        module.add_commands(sub)
+    for feature in COMMAND_MODULES:
+        importlib.import_module(f"{__name__}.{feature}").add_commands(sub)
     return parser
 
 
@@ -74,11 +71,16 @@ def main(argv: Optional[list[str]] = None) -> int:
         _log.exception("command %s failed", args.command)
         print(f"Unexpected error ({type(exc).__name__}: {exc}); details in {log_path}.", file=sys.stderr)
         return 1
-    if args.json:
-        json.dump(result, sys.stdout, default=str)
-        sys.stdout.write("\n")
-    elif args.text is not None:
-        print(args.text(result))
-    else:
-        print(json.dumps(result, indent=2, default=str))
+    try:
+        if args.json:
+            json.dump(result, sys.stdout, default=str)
+            sys.stdout.write("\n")
+        elif args.text is not None:
+            print(args.text(result))
+        else:
+            print(json.dumps(result, indent=2, default=str))
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (``| head``): not an error of ours
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0

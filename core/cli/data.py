@@ -1,0 +1,2 @@
+"""Transitional: the data commands still live in core.data (being moved here)."""
+from core.data import add_commands  # noqa: F401
