@@ -34,8 +34,8 @@ with st.container(border=True):
     if st.button(_("data.ingest"), type="primary", key="data_ingest", disabled=upload is None and ref is None):
         bar = st.progress(0.0, text=_("data.working"))
 
-        def progress(fraction: float, _message: str) -> None:
-            bar.progress(min(max(fraction, 0.0), 1.0), text=f"{_('data.working')} {fraction:.0%}")
+        def progress(fraction: float, notice) -> None:  # notice: core.notices.Notice (what is being done)
+            bar.progress(min(max(fraction, 0.0), 1.0), text=f"{notice.text(lang())} · {fraction:.0%}")
 
         with user_errors():
             if upload is not None:
@@ -85,9 +85,9 @@ with user_errors():
     m[4].metric(_("data.m.skipped"), len(r["skipped"]))
     st.caption(_("data.use_hint", id=ds.id))
 
-    for w in r["warning_items"]:
-        st.warning(_(f"data.warn.{w['code']}", **w["params"]), icon="⚠️")
-    if not r["warning_items"]:
+    for notice in ds.warnings:
+        st.warning(notice.text(lang()), icon="⚠️")
+    if not ds.warnings:
         st.success(_("data.no_warnings"))
 
     left, right = st.columns(2)

@@ -19,8 +19,9 @@ import pytest
 from PIL import Image
 
 from core import data
-from core.data import DatasetRejected, delete_dataset, list_datasets, open_dataset
+from core.data import DatasetRejected, delete_dataset, list_datasets, open_dataset, zipsafe
 from core.errors import UserError
+from core.notices import Notice
 from tests.conftest import ROOT, run_cli
 
 # --- fixtures made here --------------------------------------------------------------------------------------
@@ -160,7 +161,7 @@ def test_high_ratio_bomb_is_stopped_while_streaming(env):
 
 
 def test_total_uncompressed_cap(env, monkeypatch):
-    monkeypatch.setattr(data, "MAX_TOTAL_BYTES", 10_000)
+    monkeypatch.setattr(zipsafe, "MAX_TOTAL_BYTES", 10_000)
     z = env.zip("big.zip", good_entries(n=4), compression=zipfile.ZIP_STORED)
     env.rejected(z, "big.zip", "MB")
 
@@ -191,8 +192,8 @@ def test_header_sizes_that_lie_are_caught(env):
 
 
 def test_streaming_counter_counts_real_bytes_not_headers(monkeypatch):
-    monkeypatch.setattr(data, "MAX_TOTAL_BYTES", 3 * 1024 * 1024)
-    budget = data._Budget("x.zip")
+    monkeypatch.setattr(zipsafe, "MAX_TOTAL_BYTES", 3 * 1024 * 1024)
+    budget = data.Budget("x.zip")
     # a stream that claims (via compressed=1 MB) to be small but yields 4 MB
     with pytest.raises(DatasetRejected, match="expands to more than"):
         data.read_capped(io.BytesIO(bytes(4 * 1024 * 1024)), "cat/a.png", 4 * 1024 * 1024, budget)
@@ -371,7 +372,7 @@ def test_nfc_and_nfd_accents_merge_with_a_warning(env):
     assert ds.classes == ["café", "chá"] and ds.report["counts"]["café"] == 4
     col = ds.report["collisions"]
     assert len(col) == 1 and col[0]["kind"] == "unicode" and col[0]["action"] == "merged"
-    assert any("Unicode" in w and "merged" in w for w in ds.report["warnings"])
+    assert any("Unicode" in w and "merged" in w for w in map(str, ds.warnings))
 
 
 def test_case_only_twins_are_kept_apart_with_a_warning(env):
@@ -379,7 +380,7 @@ def test_case_only_twins_are_kept_apart_with_a_warning(env):
     ds = open_dataset(str(env.zip("case.zip", entries)))
     assert ds.classes == ["Cat", "cat", "dog"]
     assert [c["kind"] for c in ds.report["collisions"]] == ["case"]
-    assert any("'Cat'" in w and "'cat'" in w and "letter case" in w for w in ds.report["warnings"])
+    assert any("'Cat'" in w and "'cat'" in w and "letter case" in w for w in map(str, ds.warnings))
 
 
 # --- Concurrency ---------------------------------------------------------------------------------------------
@@ -496,11 +497,49 @@ def test_report_counts_sizes_duplicates_leakage_and_imbalance(data_dir, tmp_path
     widths = sorted([30 + i for i in range(12)] + [24, 24, 40])
     assert r["sizes"]["width"] == {"min": 24, "median": float(np.median(widths)), "max": 41,
                                    "mean": round(float(np.mean(widths)), 1)}
-    codes = [w["code"] for w in r["warning_items"]]
-    assert "imbalance" in codes and "dup_classes" in codes and "small_val" in codes
+    keys = [w["key"] for w in r["warnings"]]
+    assert "data.warn.imbalance" in keys and "data.warn.dup_classes" in keys and "data.warn.small_val" in keys
     assert r["num_duplicate_groups"] == 1 and r["duplicates"][0]["classes"] == ["big", "small"]
-    assert len(r["warnings"]) == len(r["warning_items"])
+    # every warning is stored as a key and its parameters, never an English sentence beside a code
+    assert all(set(w) == {"key", "params"} for w in r["warnings"]) and "warning_items" not in r
+    assert [n.key for n in ds.warnings] == keys
     assert sum(r["split"].values()) == 15 and r["split_counts"]["val"]["small"] == 1
+
+
+# What the code before notices stored in report.json (taken from a dataset it wrote), plus a code it never had.
+LEGACY_WARNINGS = [
+    {"code": "imbalance", "message": "Class imbalance: 'big' has 13 images and 'Cat' has 2 (6.5×); accuracy alone "
+     "will flatter the larger class.", "params": {"big": "big", "small": "Cat", "n_big": 13, "n_small": 2, "ratio": 6.5}},
+    {"code": "collision_case", "message": "Folders 'Cat', 'cat' differ only in letter case or spaces; they are kept "
+     "as separate classes (rename or merge them if they are the same).", "params": {"names": "'Cat', 'cat'"}},
+    {"code": "small_val", "message": "Only 6 validation images: accuracy moves in steps of 17 points, so small "
+     "differences between runs mean little.", "params": {"n": 6, "step": 17}},
+    {"code": "retired", "message": "A warning no catalog knows.", "params": {}},
+]
+
+
+def _make_legacy(ds, report_fields: dict) -> None:
+    path = ds.dir / "report.json"
+    report = json.loads(path.read_text(encoding="utf-8"))
+    report.update(report_fields)
+    report = {k: v for k, v in report.items() if v is not None}
+    path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def test_datasets_stored_before_notices_open_and_show_their_warnings(data_dir):
+    from core.i18n import t
+    ds = open_dataset("demo:faces")
+    english = [w["message"] for w in LEGACY_WARNINGS]
+    _make_legacy(ds, {"warnings": english, "warning_items": LEGACY_WARNINGS})
+    old = open_dataset(ds.id)
+    assert [str(n) for n in old.warnings] == english
+    pt = [n.text("pt") for n in old.warnings]
+    assert pt[0] == t("data.warn.imbalance", "pt", **LEGACY_WARNINGS[0]["params"]) and pt[0] != english[0]
+    assert pt[3] == "A warning no catalog knows."  # no key for its code: the English it stored
+    r = run_cli("data", "inspect", ds.id, "--json")
+    assert r.returncode == 0 and json.loads(r.stdout)["warnings"] == english
+    _make_legacy(ds, {"warnings": english[:1], "warning_items": None})  # sentences only, no codes at all
+    assert [str(n) for n in open_dataset(ds.id).warnings] == english[:1]
 
 
 def test_within_class_duplicates_stay_in_one_split():
@@ -551,9 +590,9 @@ def test_cache_is_a_memory_mapped_uint8_square(data_dir, tmp_path):
 
 
 def test_cache_size_limits():
-    assert data._choose_size([8] * 10) == 32
-    assert data._choose_size([768] * 10) == 256
-    assert data._choose_size([100, 100, 120]) == 96
+    assert data.choose_size([8] * 10) == 32
+    assert data.choose_size([768] * 10) == 256
+    assert data.choose_size([100, 100, 120]) == 96
 
 
 def test_list_and_delete(data_dir, tmp_path):
@@ -581,17 +620,25 @@ def test_upload_is_streamed_into_the_data_dir_and_discarded(data_dir, tmp_path):
     assert saved.resolve().is_relative_to(data_dir.resolve()) and saved.name == "My Photos.zip"
     ds = open_dataset(str(saved))
     assert ds.name == "My Photos"
-    assert data._upload_digest(saved) == data._hash_file(z)  # hashed while streaming, same as reading it
-    assert ds.id == open_dataset(str(z)).id
+    assert ds.id == open_dataset(str(z)).id  # the digest taken while streaming is the file's own
     data.discard_upload(saved)
     assert not saved.exists() and not any((data_dir / "uploads").iterdir())
+    # a re-upload of a stored zip opens without reading it again: its bytes are never hashed a second time
+    with open(z, "rb") as fh:
+        again = data.save_upload(fh, "again.zip")
+    raw = again.read_bytes()
+    again.write_bytes(raw[:4] + bytes(len(raw) - 4))  # same size and zip signature, other content
+    assert open_dataset(str(again)).id == ds.id
+    data.discard_upload(again)
 
 
 def test_progress_is_reported(data_dir, tmp_path):
     seen = []
     open_dataset(str(make_zip(tmp_path / "p.zip", good_entries(n=12))), progress=lambda f, m: seen.append((f, m)))
     fracs = [f for f, _ in seen]
-    assert fracs == sorted(fracs) and fracs[-1] == 1.0 and all(isinstance(m, str) for _, m in seen)
+    assert fracs == sorted(fracs) and fracs[-1] == 1.0 and all(isinstance(m, Notice) for _, m in seen)
+    assert str(seen[-1][1]) == "stored" and seen[-1][1].text("pt") == "guardado"
+    assert "decoding 24/24" in [str(m) for _, m in seen]
 
 
 def test_an_interrupted_ingest_leaves_nothing_behind(data_dir, tmp_path):
@@ -722,6 +769,17 @@ def test_page_with_no_dataset_ingests_a_demo_then_deletes_it(data_dir):
     assert at.metric[0].value == "1.797"  # pt-BR groups thousands with a dot
     at.button(key="data_delete").click().run()
     assert not at.exception and list_datasets() == []
+
+
+def test_page_shows_the_warnings_of_an_old_dataset_in_portuguese(data_dir):
+    from core.i18n import t
+    ds = open_dataset("demo:faces")
+    _make_legacy(ds, {"warnings": [w["message"] for w in LEGACY_WARNINGS], "warning_items": LEGACY_WARNINGS})
+    at = _data_page("pt")
+    assert not at.exception
+    shown = [w.value for w in at.warning]
+    assert shown[0] == t("data.warn.imbalance", "pt", **LEGACY_WARNINGS[0]["params"])
+    assert shown[-1] == "A warning no catalog knows." and len(shown) == len(LEGACY_WARNINGS)
 
 
 def test_page_shows_one_sentence_for_a_bad_server_path(data_dir, tmp_path):

@@ -101,7 +101,15 @@ STRINGS = {
     "data.fig.width": {"en": "width (px)", "pt": "largura (px)"},
     "data.fig.height": {"en": "height (px)", "pt": "altura (px)"},
     "data.fig.working": {"en": " working size {size} px", "pt": " tamanho de trabalho {size} px"},
-    # warnings (core/data.py codes)
+    # progress while a dataset is stored (core/data: the notices open_dataset's progress callback receives)
+    "data.progress.hashing_folder": {"en": "hashing the folder", "pt": "calculando o hash da pasta"},
+    "data.progress.hashing_archive": {"en": "hashing the archive", "pt": "calculando o hash do arquivo zip"},
+    "data.progress.already_stored": {"en": "already stored", "pt": "já guardado"},
+    "data.progress.stored": {"en": "stored", "pt": "guardado"},
+    "data.progress.headers": {"en": "reading headers {k}/{n}", "pt": "lendo cabeçalhos {k}/{n}"},
+    "data.progress.decoding": {"en": "decoding {k}/{n}", "pt": "decodificando {k}/{n}"},
+    "data.progress.making": {"en": "making {name} {k}/{n}", "pt": "gerando {name} {k}/{n}"},
+    # warnings (core/data/report.py: Notice keys stored in report.json; also the codes of older reports)
     "data.warn.imbalance": {
         "en": "Class imbalance: '{big}' has {n_big} images and '{small}' has {n_small} ({ratio}×); accuracy alone "
               "will flatter the larger class.",
@@ -135,7 +143,7 @@ STRINGS = {
               "runs mean little.",
         "pt": "Só {n} imagens de validação: a acurácia anda em passos de {step} pontos, então pequenas diferenças "
               "entre treinos dizem pouco."},
-    # skip reasons (core/data.py and core/images.py codes)
+    # skip reasons (core/data/ingest.py and core/images.py codes)
     "data.skip.macos": {"en": "macOS metadata", "pt": "metadados do macOS"},
     "data.skip.system": {"en": "system file", "pt": "arquivo de sistema"},
     "data.skip.hidden": {"en": "hidden file or folder", "pt": "arquivo ou pasta oculta"},

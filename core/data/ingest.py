@@ -1,0 +1,299 @@
+"""From a zip or a folder (one sub-folder per class) to a new dataset's images, labels and skipped files.
+
+The layout rules (clutter skipped, one wrapping folder unwrapped, images at the top refused) and the class
+names (NFC-equal names merged, case-only twins kept apart) are the same for both sources. Every image is
+decoded once with :func:`core.images.open_rgb` (EXIF, colour modes, limits), resized so its short side is
+the working size chosen by :func:`choose_size`, centre-cropped and handed to the :class:`Builder`.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import unicodedata
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from core import images as imgs
+from core.data import zipsafe
+from core.data.dataset import Builder, DatasetRejected
+from core.data.zipsafe import Entry, Prober, Reader
+from core.notices import Notice
+
+MIN_CACHE, MAX_CACHE = 32, 256
+DECODE_THREADS = max(1, min(4, os.cpu_count() or 1))
+DECODE_BATCH = 4 * DECODE_THREADS  # files read ahead of the decoders (bounds memory to a few files)
+
+ARCHIVE_SUFFIXES = frozenset({".zip", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".7z", ".rar", ".zst", ".jar"})
+REFUSED_SUFFIXES = frozenset({".eps", ".ps", ".pdf", ".psd", ".fits", ".fit", ".fts", ".svg", ".heic", ".heif",
+                              ".avif", ".ico", ".tga", ".xcf", ".dng", ".cr2", ".nef", ".arw", ".raw", ".ppm",
+                              ".pgm", ".pbm", ".jp2", ".j2k"})
+SYSTEM_FILES = {"thumbs.db": "Windows thumbnail cache", "ehthumbs.db": "Windows thumbnail cache",
+                "desktop.ini": "Windows folder settings", ".ds_store": "macOS folder settings"}
+
+
+@dataclass
+class _Candidate:
+    rel: str                       # the original relative path, as shown to people
+    raw_class: str                 # the class folder name as found (before normalisation)
+    read: Reader
+    probe: Prober
+
+
+@dataclass
+class _Source:
+    candidates: list[_Candidate]
+    skipped: list[dict]
+    class_folders: list[str]       # raw names of every class folder, including empty ones
+
+
+def build_zip(builder: Builder, path: Path) -> None:
+    """Fill ``builder`` from the zip at ``path`` (checked whole before any image is read)."""
+    with zipsafe.open_zip(path) as zf:
+        files, dirs = zipsafe.scan_zip(zf, path.name)
+        _ingest(builder, _organise(files, dirs, [], "archive"))
+
+
+def build_folder(builder: Builder, root: Path) -> None:
+    """Fill ``builder`` from a folder on the server; links are listed as skipped, never followed."""
+    files: list[Entry] = []
+    dirs: list[list[str]] = []
+    skipped: list[dict] = []
+    count = 0
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        here = Path(dirpath)
+        rel_dir = here.relative_to(root).parts
+        for d in list(dirnames):
+            p = here / d
+            if p.is_symlink():
+                skipped.append({"path": "/".join((*rel_dir, d)), "reason": "symbolic link (not followed)",
+                                "code": "symlink"})
+                dirnames.remove(d)
+            elif d.startswith(".") or d == "__MACOSX":
+                reason = ("macOS metadata folder (__MACOSX), not an image" if d == "__MACOSX"
+                          else "hidden file or folder")
+                skipped.append({"path": "/".join((*rel_dir, d)) + "/", "reason": reason,
+                                "code": "macos" if d == "__MACOSX" else "hidden"})
+                dirnames.remove(d)
+        dirnames.sort()
+        if rel_dir and not filenames and not dirnames:
+            dirs.append(list(rel_dir))
+        for fn in sorted(filenames):
+            count += 1
+            if count > zipsafe.MAX_ENTRIES:
+                raise DatasetRejected.of("data.folder_too_many_files", name=root.name,
+                                         limit=f"{zipsafe.MAX_ENTRIES:,}")
+            p = here / fn
+            parts = [*rel_dir, fn]
+            if p.is_symlink() or not p.is_file():
+                skipped.append({"path": "/".join(parts), "reason": "symbolic link or special file (not followed)",
+                                "code": "symlink"})
+                continue
+            files.append((parts, _file_reader(p, "/".join(parts)), lambda p=p: _probe_file(p)))
+    _ingest(builder, _organise(files, dirs, skipped, "folder"))
+
+
+def choose_size(short_sides: list[int]) -> int:
+    """The working size S (the cache's side) for images with these short sides: their median, rounded down
+    to a multiple of 8, kept within [MIN_CACHE, MAX_CACHE]; MAX_CACHE when no size is known."""
+    if not short_sides:
+        return MAX_CACHE
+    median = float(np.median(short_sides))
+    return int(min(MAX_CACHE, max(MIN_CACHE, int(median) // 8 * 8)))
+
+
+def _probe_file(path: Path) -> tuple[int, int] | None:
+    try:
+        with open(path, "rb") as fh:
+            return imgs.probe_size(fh.read(zipsafe.PROBE_BYTES))
+    except OSError:
+        return None
+
+
+def _file_reader(path: Path, shown: str) -> Reader:
+    def read() -> bytes:
+        size = path.stat().st_size
+        if size > zipsafe.MAX_ENTRY_BYTES:
+            raise imgs.ImageRejected.of("images.file_too_large", code="too_large", label=shown,
+                                        limit=zipsafe.MAX_ENTRY_BYTES // 1024 ** 2)
+        with open(path, "rb") as fh:
+            return fh.read(zipsafe.MAX_ENTRY_BYTES + 1)
+    return read
+
+
+def _ingest(builder: Builder, src: _Source) -> None:
+    """Probe sizes, choose the working size, then decode every candidate once into the cache."""
+    index = _assign_classes(builder, src.class_folders)
+    n = len(src.candidates)
+    short = []
+    for k, cand in enumerate(src.candidates):
+        size = cand.probe()
+        if size:
+            short.append(min(size))
+        if k % 50 == 0:
+            builder.progress(0.05 + 0.1 * k / max(n, 1), Notice.of("data.progress.headers", k=k, n=n))
+    side = choose_size(short)
+    builder.allocate(n, side)
+    done = 0
+    # Reading (and counting bytes) stays in this thread, in order; decoding runs in a few threads because
+    # Pillow releases the GIL while it decodes. A batch bounds how many files are held in memory at once.
+    with ThreadPoolExecutor(max_workers=DECODE_THREADS) as pool:
+        for start in range(0, n, DECODE_BATCH):
+            batch = []
+            for cand in src.candidates[start:start + DECODE_BATCH]:
+                try:
+                    payload = cand.read()
+                except imgs.ImageRejected as exc:
+                    batch.append((cand, exc))
+                    continue
+                batch.append((cand, pool.submit(_decode, payload, cand.rel, side)))
+            for cand, job in batch:
+                _store_one(builder, cand, job, index[cand.raw_class])
+            done += len(batch)
+            builder.progress(0.15 + 0.8 * done / n, Notice.of("data.progress.decoding", k=done, n=n))
+    builder.skipped = src.skipped + builder.skipped
+
+
+def _store_one(builder: Builder, cand: _Candidate, job, label: int) -> None:
+    """Add one decoded image, or list it as skipped; a pixel bomb refuses the whole dataset."""
+    try:
+        if isinstance(job, Exception):
+            raise job
+        arr, size, fmt, digest = job.result()
+    except imgs.ImageRejected as exc:
+        if exc.code == "too_large":  # a decompression bomb (or a file far beyond a photo) refuses it all
+            raise DatasetRejected.of("data.image_too_large", file=cand.rel,
+                                     reason=_reason(str(exc), cand.rel)) from None
+        builder.skip(cand.rel, exc.code, _reason(str(exc), cand.rel))
+        return
+    builder.add(arr, label, cand.rel, digest, size, fmt)
+
+
+def _decode(payload: bytes, rel: str, side: int) -> tuple[np.ndarray, tuple[int, int], str, str]:
+    """One file's bytes -> (S×S×3 uint8, original size, format, sha256); raises ImageRejected."""
+    im = imgs.open_rgb(payload, name=rel, min_side=side)
+    size = imgs.probe_size(payload) or im.size
+    return imgs.fit_square(im, side), size, _format_of(payload), hashlib.sha256(payload).hexdigest()
+
+
+def _reason(message: str, rel: str) -> str:
+    prefix = f"{rel}: "
+    return (message[len(prefix):] if message.startswith(prefix) else message).rstrip(".")
+
+
+def _format_of(data: bytes) -> str:
+    if data[:3] == b"\xff\xd8\xff":
+        return "JPEG"
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return "PNG"
+    if data[:4] in (b"GIF8",):
+        return "GIF"
+    if data[:2] == b"BM":
+        return "BMP"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WEBP"
+    if data[:4] in (b"II*\x00", b"MM\x00*"):
+        return "TIFF"
+    return "other"
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Class names
+
+
+def _clean_label(raw: str) -> str:
+    text = unicodedata.normalize("NFC", raw)
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else "?" for ch in text)
+    return text
+
+
+def _assign_classes(builder: Builder, raw_names: list[str]) -> dict[str, int]:
+    """Map raw folder names to class indices: NFC-equal names merge (reported); case-only twins stay apart."""
+    by_label: dict[str, list[str]] = defaultdict(list)
+    for raw in sorted(set(raw_names)):
+        by_label[_clean_label(raw)].append(raw)
+    labels = sorted(by_label, key=lambda s: (s.casefold(), s))
+    for label, raws in by_label.items():
+        if len(raws) > 1:
+            builder.collisions.append({"kind": "unicode", "label": label, "folders": raws,
+                                       "forms": [unicodedata.is_normalized("NFC", r) and "NFC" or "NFD" for r in raws],
+                                       "action": "merged"})
+    by_fold: dict[str, list[str]] = defaultdict(list)
+    for label in labels:
+        by_fold[label.casefold().strip()].append(label)
+    for group in by_fold.values():
+        if len(group) > 1:
+            builder.collisions.append({"kind": "case", "label": group[0], "folders": group, "action": "kept apart"})
+    builder.classes = labels
+    index = {label: i for i, label in enumerate(labels)}
+    return {raw: index[_clean_label(raw)] for raw in raw_names}
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Layout rules shared by zip and folder sources
+
+
+def _skip_reason(parts: list[str]) -> tuple[str, str] | None:
+    name = parts[-1]
+    low = name.lower()
+    if "__MACOSX" in parts:
+        return "macos", "macOS metadata folder (__MACOSX), not an image"
+    if name.startswith("._"):
+        return "macos", "AppleDouble metadata file (._*), not an image"
+    if low in SYSTEM_FILES:
+        return "system", f"{SYSTEM_FILES[low]} file, not an image"
+    if any(p.startswith(".") for p in parts):
+        return "hidden", "hidden file or folder"
+    suffix = Path(low).suffix
+    if suffix in ARCHIVE_SUFFIXES:
+        return "archive", "an archive inside the archive is not expanded"
+    if suffix in REFUSED_SUFFIXES:
+        return "format", f"the {suffix[1:].upper()} format is not accepted (use JPEG, PNG, GIF, BMP, WEBP or TIFF)"
+    if not imgs.is_image_name(low):
+        return "not_image", "not an image file (by its name)"
+    return None
+
+
+def _unwrap(paths: list[list[str]]) -> int:
+    """How many leading wrapper folders every file shares (wrapper/class/file)."""
+    depth = 0
+    while paths and all(len(p) >= depth + 3 for p in paths) and len({p[depth] for p in paths}) == 1:
+        depth += 1
+    return depth
+
+
+def _organise(files: list[Entry], dirs: list[list[str]], skipped: list[dict], what: str) -> _Source:
+    """Apply the skip rules, unwrap a wrapper folder, and find the class folders."""
+    kept = []
+    for parts, read, probe in files:
+        why = _skip_reason(parts)
+        if why:
+            skipped.append({"path": "/".join(parts), "reason": why[1], "code": why[0]})
+        else:
+            kept.append((parts, read, probe))
+    depth = _unwrap([p for p, _, _ in kept])
+    candidates, folders = [], set()
+    for parts, read, probe in kept:
+        inner = parts[depth:]
+        rel = "/".join(parts)
+        if len(inner) == 1:
+            skipped.append({"path": rel, "reason": "not inside a class folder", "code": "root"})
+            continue
+        folders.add(inner[0])
+        candidates.append(_Candidate(rel, inner[0], read, probe))
+    wrapper = kept[0][0][:depth] if kept else []
+    for parts in dirs:  # empty class folders count as classes (and then fail the 2-images rule)
+        if parts[:depth] != wrapper or len(parts) != depth + 1:
+            continue
+        name = parts[depth]
+        if not name.startswith(".") and name != "__MACOSX":
+            folders.add(name)
+    if not candidates:
+        root_images = [s for s in skipped if s["code"] == "root"]
+        if root_images:
+            raise DatasetRejected.of("data.archive_images_at_top" if what == "archive" else "data.folder_images_at_top")
+        raise DatasetRejected.of("data.archive_no_images" if what == "archive" else "data.folder_no_images")
+    return _Source(candidates, skipped, sorted(folders))

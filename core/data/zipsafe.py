@@ -1,0 +1,192 @@
+"""Reading a zip archive in place, safely, entry by entry through :mod:`zipfile`.
+
+Nothing is extracted, so no entry can land anywhere on disk. Names that would escape a folder, links,
+encrypted entries, overlapping entries and bombs reject the whole archive with one sentence. The byte limits
+are enforced on the bytes actually decompressed, not on what the headers claim. The limits are module
+constants, read at call time (tests patch them here).
+"""
+from __future__ import annotations
+
+import re
+import stat
+import zipfile
+import zlib
+from pathlib import Path
+from typing import BinaryIO, Callable
+
+from core import images as imgs
+from core.data.dataset import DatasetRejected
+
+MAX_ENTRIES = 20_000        # entries in an archive (files in a folder)
+MAX_DEPTH = 16              # path components in one entry name
+MAX_TOTAL_BYTES = 2 * 1024 ** 3
+MAX_ENTRY_BYTES = 256 * 1024 ** 2
+MAX_RATIO = 100             # uncompressed / compressed for one entry, checked once it passes RATIO_FLOOR
+RATIO_FLOOR = 8 * 1024 ** 2
+CHUNK = 1024 * 1024
+PROBE_BYTES = 256 * 1024    # how much of a file the size probe may read
+_DRIVE_RE = re.compile(r"^[A-Za-z]:")
+
+Reader = Callable[[], bytes]                          # the file's bytes (counted against the limits)
+Prober = Callable[[], "tuple[int, int] | None"]       # its declared (width, height), from a prefix
+Entry = tuple[list[str], Reader, Prober]              # path parts, reader, prober
+
+
+class Budget:
+    """Counts the bytes really decompressed, against the archive's total limit."""
+
+    def __init__(self, zname: str):
+        self.total = 0
+        self.zname = zname
+
+    def add(self, n: int) -> None:
+        self.total += n
+        if self.total > MAX_TOTAL_BYTES:
+            raise DatasetRejected.of("data.zip_total_too_large", name=self.zname,
+                                     limit=f"{MAX_TOTAL_BYTES // 1024 ** 2:,}")
+
+
+def read_capped(stream: BinaryIO, entry: str, compressed: int, budget: Budget) -> bytes:
+    """Read one entry in chunks, stopping as soon as it passes the per-entry, ratio or total limits."""
+    chunks, n = [], 0
+    while chunk := stream.read(CHUNK):
+        n += len(chunk)
+        budget.add(len(chunk))
+        if n > MAX_ENTRY_BYTES:
+            raise DatasetRejected.of("data.entry_too_large", entry=entry, limit=MAX_ENTRY_BYTES // 1024 ** 2)
+        if n > RATIO_FLOOR and n > MAX_RATIO * max(compressed, 1):
+            raise DatasetRejected.of("data.entry_ratio", entry=entry, ratio=MAX_RATIO)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def check_zip_file(path: Path) -> None:
+    """Refuse an empty file, an empty archive or something that is not a zip, from its first bytes."""
+    size = path.stat().st_size
+    if size == 0:
+        raise DatasetRejected.of("data.zip_empty_file", name=path.name)
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+    if head == b"PK\x05\x06":
+        raise DatasetRejected.of("data.zip_empty", name=path.name)
+    if head != b"PK\x03\x04":
+        raise DatasetRejected.of("data.not_zip", name=path.name)
+
+
+def open_zip(path: Path) -> zipfile.ZipFile:
+    """The archive, or one sentence saying why it cannot be read."""
+    try:
+        return zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise DatasetRejected.of("data.zip_damaged", name=path.name) from None
+    except OSError as exc:
+        raise DatasetRejected.of("data.zip_unreadable", name=path.name, reason=str(exc.strerror or exc)) from None
+
+
+def scan_zip(zf: zipfile.ZipFile, zname: str) -> tuple[list[Entry], list[list[str]]]:
+    """Check every entry before any is read; returns the files (with lazy, capped readers) and the folders."""
+    infos = zf.infolist()
+    if len(infos) > MAX_ENTRIES:
+        raise DatasetRejected.of("data.zip_too_many_entries", name=zname, count=f"{len(infos):,}",
+                                 limit=f"{MAX_ENTRIES:,}")
+    if not infos:
+        raise DatasetRejected.of("data.zip_empty", name=zname)
+    declared = sum(i.file_size for i in infos)
+    if declared > MAX_TOTAL_BYTES:
+        raise DatasetRejected.of("data.zip_declared_too_large", name=zname, size=f"{declared // 1024 ** 2:,}",
+                                 limit=f"{MAX_TOTAL_BYTES // 1024 ** 2:,}")
+    _check_overlaps(infos, zname)
+    seen: set[str] = set()
+    files: list[Entry] = []
+    dirs: list[list[str]] = []
+    budget = Budget(zname)
+    for info in infos:
+        name = _entry_name(info)
+        parts = _check_entry(info, name)
+        key = "/".join(parts)
+        if key in seen:
+            raise DatasetRejected.of("data.entry_twice", name=zname, entry=key)
+        seen.add(key)
+        if not parts:
+            continue
+        if info.is_dir() or name.endswith(("/", "\\")):
+            dirs.append(parts)
+            continue
+        files.append((parts, _reader(zf, info, key, budget), _prober(zf, info)))
+    return files, dirs
+
+
+def _entry_name(info: zipfile.ZipInfo) -> str:
+    """The entry name, readable: names without the UTF-8 flag are tried as UTF-8 before cp437."""
+    name = info.orig_filename
+    if not info.flag_bits & 0x800:
+        try:
+            name = name.encode("cp437").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            pass
+    return name
+
+
+def _check_entry(info: zipfile.ZipInfo, name: str) -> list[str]:
+    """Reject names and entry kinds that could write or read outside a folder; returns the path parts."""
+    shown = name.replace("\x00", "\\0")
+    if "\x00" in info.orig_filename:
+        raise DatasetRejected.of("data.entry_nul", entry=shown)
+    norm = name.replace("\\", "/")
+    if norm.startswith("/") or _DRIVE_RE.match(norm):
+        raise DatasetRejected.of("data.entry_absolute", entry=shown)
+    parts = [p for p in norm.split("/") if p not in ("", ".")]
+    if ".." in parts:
+        raise DatasetRejected.of("data.entry_outside", entry=shown)
+    if len(parts) > MAX_DEPTH:
+        raise DatasetRejected.of("data.entry_too_deep", entry=shown, depth=len(parts), limit=MAX_DEPTH)
+    mode = info.external_attr >> 16
+    if stat.S_ISLNK(mode):
+        raise DatasetRejected.of("data.entry_symlink", entry=shown)
+    if info.flag_bits & 0x1:
+        raise DatasetRejected.of("data.entry_encrypted", entry=shown)
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA):
+        raise DatasetRejected.of("data.entry_compression", entry=shown)
+    return parts
+
+
+def _raw_name_length(info: zipfile.ZipInfo) -> int:
+    encoding = "utf-8" if info.flag_bits & 0x800 else "cp437"
+    return len(info.orig_filename.encode(encoding, "replace"))
+
+
+def _check_overlaps(infos: list[zipfile.ZipInfo], zname: str) -> None:
+    """Entries whose data ranges overlap (the 'overlapping files' bomb); the end is a lower bound."""
+    spans = sorted((i.header_offset, i.header_offset + 30 + _raw_name_length(i) + i.compress_size, i.orig_filename)
+                   for i in infos)
+    for (s0, e0, n0), (s1, _e1, n1) in zip(spans, spans[1:]):
+        if s1 < e0:
+            raise DatasetRejected.of("data.entries_overlap", first=n0, second=n1, name=zname)
+
+
+def _reader(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str, budget: Budget) -> Reader:
+    def read() -> bytes:
+        try:
+            with zf.open(info) as fh:
+                return read_capped(fh, shown, info.compress_size, budget)
+        except DatasetRejected:
+            raise
+        except zipfile.BadZipFile as exc:
+            raise DatasetRejected.of("data.entry_damaged", entry=shown, reason=str(exc)) from None
+        except (zlib.error, EOFError):
+            raise DatasetRejected.of("data.entry_truncated", entry=shown) from None
+        except RuntimeError:  # encrypted entries that slipped past the flag check
+            raise DatasetRejected.of("data.entry_encrypted", entry=shown) from None
+        except NotImplementedError:
+            raise DatasetRejected.of("data.entry_compression", entry=shown) from None
+    return read
+
+
+def _prober(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Prober:
+    def probe():
+        try:  # only a prefix: a header pointing far into a compressed entry must not make us inflate it all
+            with zf.open(info) as fh:
+                return imgs.probe_size(fh.read(PROBE_BYTES))
+        except Exception:  # noqa: BLE001 - the full read reports the real problem
+            return None
+    return probe
