@@ -112,8 +112,8 @@ with user_errors():
     if r["skipped"]:
         with st.expander(_("data.skipped_title", n=len(r["skipped"]))):
             st.dataframe(pd.DataFrame([{_("data.col.path"): s["path"], _("data.col.reason"): _(f"data.skip.{s['code']}"),
-                                        _("data.col.detail"): s["reason"]} for s in r["skipped"]]),
-                         hide_index=True, width="stretch")
+                                        _("data.col.detail"): data.skipped_text(s, lang())}
+                                       for s in r["skipped"]]), hide_index=True, width="stretch")
     if r["duplicates"]:
         with st.expander(_("data.duplicates_title", n=r["num_duplicate_groups"])):
             st.dataframe(pd.DataFrame([{_("data.col.path"): " = ".join(d["files"]),

@@ -297,7 +297,9 @@ def test_mac_and_windows_clutter_and_hidden_folders_are_skipped_never_classes(en
     assert codes == {"__MACOSX/cat/._0.png": "macos", "cat/._1.png": "macos", ".DS_Store": "system",
                      "dog/Thumbs.db": "system", ".git/config": "hidden", ".hidden/a.png": "hidden",
                      "dog/.secret.png": "hidden", "notes/readme.txt": "not_image", "dog/desktop.ini": "system"}
-    assert all(s["reason"] for s in ds.report["skipped"])
+    assert all(data.skipped_text(s) for s in ds.report["skipped"])
+    assert data.skipped_text(next(s for s in ds.report["skipped"] if s["path"] == "dog/Thumbs.db"), "pt") == (
+        "arquivo de cache de miniaturas do Windows, não é uma imagem")
 
 
 def test_images_at_the_root_only(env):
@@ -308,7 +310,8 @@ def test_root_images_next_to_class_folders_are_skipped(env):
     entries = good_entries()
     entries["stray.png"] = img_bytes(66)
     ds = open_dataset(str(env.zip("stray.zip", entries)))
-    assert {"path": "stray.png", "reason": "not inside a class folder", "code": "root"} in ds.report["skipped"]
+    stray = [s for s in ds.report["skipped"] if s["path"] == "stray.png"]
+    assert [(s["code"], data.skipped_text(s)) for s in stray] == [("root", "not inside a class folder")]
 
 
 def test_one_class_only(env):
@@ -441,6 +444,10 @@ def test_bad_images_are_skipped_and_listed(data_dir, tmp_path):
     codes = {s["path"]: s["code"] for s in ds.report["skipped"]}
     assert codes == {"cat/zero.png": "empty", "cat/text.jpg": "not_image", "cat/pixel.png": "too_small",
                      "dog/cut.jpg": "truncated", "dog/scan.psd": "format"}
+    why = {s["path"]: s for s in ds.report["skipped"]}
+    assert data.skipped_text(why["cat/zero.png"]) == "the file is empty"  # the path has its own column
+    assert data.skipped_text(why["cat/zero.png"], "pt") == "o arquivo está vazio"
+    assert "PSD format is not accepted" in data.skipped_text(why["dog/scan.psd"])
     assert len(ds) == 7 and ds.report["counts"] == {"cat": 3, "dog": 4}
     assert "dog/noise.tif" in ds.files and ds.report["sizes"]["formats"] == {"PNG": 6, "TIFF": 1}
 
@@ -509,7 +516,8 @@ def test_report_counts_sizes_duplicates_leakage_and_imbalance(data_dir, tmp_path
 # What the code before notices stored in report.json (taken from a dataset it wrote), plus a code it never had.
 LEGACY_WARNINGS = [
     {"code": "imbalance", "message": "Class imbalance: 'big' has 13 images and 'Cat' has 2 (6.5×); accuracy alone "
-     "will flatter the larger class.", "params": {"big": "big", "small": "Cat", "n_big": 13, "n_small": 2, "ratio": 6.5}},
+     "will flatter the larger class.",
+     "params": {"big": "big", "small": "Cat", "n_big": 13, "n_small": 2, "ratio": 6.5}},
     {"code": "collision_case", "message": "Folders 'Cat', 'cat' differ only in letter case or spaces; they are kept "
      "as separate classes (rename or merge them if they are the same).", "params": {"names": "'Cat', 'cat'"}},
     {"code": "small_val", "message": "Only 6 validation images: accuracy moves in steps of 17 points, so small "
@@ -530,14 +538,17 @@ def test_datasets_stored_before_notices_open_and_show_their_warnings(data_dir):
     from core.i18n import t
     ds = open_dataset("demo:faces")
     english = [w["message"] for w in LEGACY_WARNINGS]
-    _make_legacy(ds, {"warnings": english, "warning_items": LEGACY_WARNINGS})
+    old_skip = {"path": "cat/zero.png", "reason": "the file is empty", "code": "empty"}  # reasons were English
+    _make_legacy(ds, {"warnings": english, "warning_items": LEGACY_WARNINGS, "skipped": [old_skip]})
     old = open_dataset(ds.id)
+    assert data.skipped_text(old.report["skipped"][0], "pt") == "the file is empty"
     assert [str(n) for n in old.warnings] == english
     pt = [n.text("pt") for n in old.warnings]
     assert pt[0] == t("data.warn.imbalance", "pt", **LEGACY_WARNINGS[0]["params"]) and pt[0] != english[0]
     assert pt[3] == "A warning no catalog knows."  # no key for its code: the English it stored
     r = run_cli("data", "inspect", ds.id, "--json")
     assert r.returncode == 0 and json.loads(r.stdout)["warnings"] == english
+    assert json.loads(r.stdout)["skipped"] == [{"path": "cat/zero.png", "reason": "the file is empty"}]
     _make_legacy(ds, {"warnings": english[:1], "warning_items": None})  # sentences only, no codes at all
     assert [str(n) for n in open_dataset(ds.id).warnings] == english[:1]
 

@@ -1,6 +1,6 @@
 """``python -m core data inspect|demo|list|delete``: the datasets page's twin.
 
-Warnings are printed in English (``str(notice)``); ``--json`` prints them as a list of English sentences.
+Warnings and the reasons files were skipped are printed in English (``str(notice)``), in ``--json`` too.
 """
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from core.cli import add_command
-from core.data import DEMOS, delete_dataset, list_datasets, open_dataset, write_demo
+from core.data import DEMOS, delete_dataset, list_datasets, open_dataset, skipped_text, write_demo
 
 SKIPPED_SHOWN = 50          # skipped files listed in the text report (--json lists them all)
 
@@ -33,7 +33,8 @@ def _inspect(args) -> dict:
     ds = open_dataset(args.path)
     r = ds.report
     return {"id": ds.id, "name": ds.name, "classes": r["classes"], "counts": r["counts"],
-            "num_images": r["num_images"], "skipped": [{"path": s["path"], "reason": s["reason"]} for s in r["skipped"]],
+            "num_images": r["num_images"],
+            "skipped": [{"path": s["path"], "reason": skipped_text(s)} for s in r["skipped"]],
             "warnings": [str(w) for w in ds.warnings], "sizes": r["sizes"], "split": r["split"], "dir": str(ds.dir)}
 
 

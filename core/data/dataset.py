@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from core.data.report import build_report, report_warnings
+from core.data.report import build_report, report_warnings, skipped_entry
 from core.data.split import SPLIT_SEED, stratified_split
 from core.errors import UserError
 from core.notices import Notice
@@ -132,8 +132,8 @@ class Builder:
         self.formats[fmt] += 1
         self.count += 1
 
-    def skip(self, path: str, code: str, reason: str) -> None:
-        self.skipped.append({"path": path, "reason": reason, "code": code})
+    def skip(self, path: str, code: str, reason: Notice) -> None:
+        self.skipped.append(skipped_entry(path, code, reason))
 
     def close(self) -> None:
         if self._fh is not None:

@@ -20,6 +20,7 @@ import numpy as np
 from core import images as imgs
 from core.data import zipsafe
 from core.data.dataset import Builder, DatasetRejected
+from core.data.report import skipped_entry, without_label
 from core.data.zipsafe import Entry, Prober, Reader
 from core.notices import Notice
 
@@ -31,8 +32,8 @@ ARCHIVE_SUFFIXES = frozenset({".zip", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".7z
 REFUSED_SUFFIXES = frozenset({".eps", ".ps", ".pdf", ".psd", ".fits", ".fit", ".fts", ".svg", ".heic", ".heif",
                               ".avif", ".ico", ".tga", ".xcf", ".dng", ".cr2", ".nef", ".arw", ".raw", ".ppm",
                               ".pgm", ".pbm", ".jp2", ".j2k"})
-SYSTEM_FILES = {"thumbs.db": "Windows thumbnail cache", "ehthumbs.db": "Windows thumbnail cache",
-                "desktop.ini": "Windows folder settings", ".ds_store": "macOS folder settings"}
+SYSTEM_FILES = {"thumbs.db": "data.skipped.windows_thumbnails", "ehthumbs.db": "data.skipped.windows_thumbnails",
+                "desktop.ini": "data.skipped.windows_settings", ".ds_store": "data.skipped.macos_settings"}
 
 
 @dataclass
@@ -69,14 +70,13 @@ def build_folder(builder: Builder, root: Path) -> None:
         for d in list(dirnames):
             p = here / d
             if p.is_symlink():
-                skipped.append({"path": "/".join((*rel_dir, d)), "reason": "symbolic link (not followed)",
-                                "code": "symlink"})
+                skipped.append(skipped_entry("/".join((*rel_dir, d)), "symlink",
+                                             Notice.of("data.skipped.symlink_folder")))
                 dirnames.remove(d)
             elif d.startswith(".") or d == "__MACOSX":
-                reason = ("macOS metadata folder (__MACOSX), not an image" if d == "__MACOSX"
-                          else "hidden file or folder")
-                skipped.append({"path": "/".join((*rel_dir, d)) + "/", "reason": reason,
-                                "code": "macos" if d == "__MACOSX" else "hidden"})
+                why = (("macos", Notice.of("data.skipped.macos_folder")) if d == "__MACOSX"
+                       else ("hidden", Notice.of("data.skipped.hidden")))
+                skipped.append(skipped_entry("/".join((*rel_dir, d)) + "/", *why))
                 dirnames.remove(d)
         dirnames.sort()
         if rel_dir and not filenames and not dirnames:
@@ -89,8 +89,7 @@ def build_folder(builder: Builder, root: Path) -> None:
             p = here / fn
             parts = [*rel_dir, fn]
             if p.is_symlink() or not p.is_file():
-                skipped.append({"path": "/".join(parts), "reason": "symbolic link or special file (not followed)",
-                                "code": "symlink"})
+                skipped.append(skipped_entry("/".join(parts), "symlink", Notice.of("data.skipped.symlink_file")))
                 continue
             files.append((parts, _file_reader(p, "/".join(parts)), lambda p=p: _probe_file(p)))
     _ingest(builder, _organise(files, dirs, skipped, "folder"))
@@ -166,8 +165,8 @@ def _store_one(builder: Builder, cand: _Candidate, job, label: int) -> None:
     except imgs.ImageRejected as exc:
         if exc.code == "too_large":  # a decompression bomb (or a file far beyond a photo) refuses it all
             raise DatasetRejected.of("data.image_too_large", file=cand.rel,
-                                     reason=_reason(str(exc), cand.rel)) from None
-        builder.skip(cand.rel, exc.code, _reason(str(exc), cand.rel))
+                                     reason=without_label(str(exc), cand.rel)) from None
+        builder.skip(cand.rel, exc.code, Notice.of(exc.key, **exc.params))
         return
     builder.add(arr, label, cand.rel, digest, size, fmt)
 
@@ -177,11 +176,6 @@ def _decode(payload: bytes, rel: str, side: int) -> tuple[np.ndarray, tuple[int,
     im = imgs.open_rgb(payload, name=rel, min_side=side)
     size = imgs.probe_size(payload) or im.size
     return imgs.fit_square(im, side), size, _format_of(payload), hashlib.sha256(payload).hexdigest()
-
-
-def _reason(message: str, rel: str) -> str:
-    prefix = f"{rel}: "
-    return (message[len(prefix):] if message.startswith(prefix) else message).rstrip(".")
 
 
 def _format_of(data: bytes) -> str:
@@ -236,24 +230,25 @@ def _assign_classes(builder: Builder, raw_names: list[str]) -> dict[str, int]:
 # Layout rules shared by zip and folder sources
 
 
-def _skip_reason(parts: list[str]) -> tuple[str, str] | None:
+def _skip_reason(parts: list[str]) -> tuple[str, Notice] | None:
+    """(kind, why) for a file that is not a dataset image, judged by its path alone; None to keep it."""
     name = parts[-1]
     low = name.lower()
     if "__MACOSX" in parts:
-        return "macos", "macOS metadata folder (__MACOSX), not an image"
+        return "macos", Notice.of("data.skipped.macos_folder")
     if name.startswith("._"):
-        return "macos", "AppleDouble metadata file (._*), not an image"
+        return "macos", Notice.of("data.skipped.appledouble")
     if low in SYSTEM_FILES:
-        return "system", f"{SYSTEM_FILES[low]} file, not an image"
+        return "system", Notice.of(SYSTEM_FILES[low])
     if any(p.startswith(".") for p in parts):
-        return "hidden", "hidden file or folder"
+        return "hidden", Notice.of("data.skipped.hidden")
     suffix = Path(low).suffix
     if suffix in ARCHIVE_SUFFIXES:
-        return "archive", "an archive inside the archive is not expanded"
+        return "archive", Notice.of("data.skipped.archive")
     if suffix in REFUSED_SUFFIXES:
-        return "format", f"the {suffix[1:].upper()} format is not accepted (use JPEG, PNG, GIF, BMP, WEBP or TIFF)"
+        return "format", Notice.of("data.skipped.format", format=suffix[1:].upper())
     if not imgs.is_image_name(low):
-        return "not_image", "not an image file (by its name)"
+        return "not_image", Notice.of("data.skipped.not_image")
     return None
 
 
@@ -271,7 +266,7 @@ def _organise(files: list[Entry], dirs: list[list[str]], skipped: list[dict], wh
     for parts, read, probe in files:
         why = _skip_reason(parts)
         if why:
-            skipped.append({"path": "/".join(parts), "reason": why[1], "code": why[0]})
+            skipped.append(skipped_entry("/".join(parts), *why))
         else:
             kept.append((parts, read, probe))
     depth = _unwrap([p for p, _, _ in kept])
@@ -280,7 +275,7 @@ def _organise(files: list[Entry], dirs: list[list[str]], skipped: list[dict], wh
         inner = parts[depth:]
         rel = "/".join(parts)
         if len(inner) == 1:
-            skipped.append({"path": rel, "reason": "not inside a class folder", "code": "root"})
+            skipped.append(skipped_entry(rel, "root", Notice.of("data.skipped.root")))
             continue
         folders.add(inner[0])
         candidates.append(_Candidate(rel, inner[0], read, probe))

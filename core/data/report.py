@@ -1,9 +1,11 @@
 """A dataset's validation report (counts, sizes, duplicates, split) and its warnings, as notices.
 
 The report is stored as ``report.json`` next to the cache. Its ``warnings`` are ``{"key", "params"}``
-records (keys ``data.warn.*`` in ``core/i18n/data.py``): the page renders them in its language, the CLI in
-English. :func:`report_warnings` also reads reports stored before notices, whose ``warnings`` were English
-sentences with a ``warning_items`` list of ``{"code", "message", "params"}`` beside them.
+records (keys ``data.warn.*`` in ``core/i18n/data.py``), and so is the ``reason`` of each ``skipped`` file
+(``{"path", "reason", "code"}``, ``code`` naming its kind): the page renders them in its language, the CLI
+in English. :func:`report_warnings` and :func:`skipped_text` also read reports stored before notices, whose
+warnings and reasons were English sentences (with a ``warning_items`` list of ``{"code", "message",
+"params"}`` beside the warnings).
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from core.i18n import all_strings
+from core.i18n import DEFAULT_LANG, all_strings
 from core.notices import Notice
 
 IMBALANCE_RATIO = 3.0       # largest / smallest class above this: a warning
@@ -55,6 +57,24 @@ def report_warnings(report: Mapping[str, Any]) -> list[Notice]:
         found = (Notice.restore(w) if isinstance(w, Mapping) else Notice.legacy(w)
                  for w in report.get("warnings") or ())
     return [n for n in found if n is not None]
+
+
+def skipped_entry(path: str, code: str, reason: Notice) -> dict:
+    """A skipped file as the report stores it: its path, why (a notice record) and its kind (``data.skip.<code>``)."""
+    return {"path": path, "reason": reason.record(), "code": code}
+
+
+def skipped_text(entry: Mapping[str, Any], lang: str = DEFAULT_LANG) -> str:
+    """Why a file was skipped, in ``lang``, without the file name that image messages start with."""
+    reason = entry.get("reason")
+    notice = Notice.restore(reason) or Notice.legacy(str(reason))  # before notices: the English it stored
+    return without_label(notice.text(lang), str(entry.get("path")))
+
+
+def without_label(message: str, label: str) -> str:
+    """``message`` without a leading ``"<label>: "`` and its final full stop (to sit in a column beside it)."""
+    prefix = f"{label}: "
+    return (message[len(prefix):] if message.startswith(prefix) else message).rstrip(".")
 
 
 def _key_of_code(code: Any) -> str | None:
