@@ -458,6 +458,12 @@ def test_an_image_over_the_pixel_limit_refuses_the_dataset(env):
     entries["dog/bomb.png"] = _png_header_only(30_000, 30_000)  # 900 MP declared in under 100 bytes
     env.rejected(env.zip("pixelbomb.zip", entries), "dog/bomb.png", "too many pixels", "refused")
     env.rejected(_folder(env.dir / "pixelbomb", entries), "dog/bomb.png", "refused")
+    with pytest.raises(DatasetRejected) as err:
+        open_dataset(str(env.dir / "pixelbomb.zip"))
+    assert err.value.text("pt").startswith("'dog/bomb.png' é grande demais") and "pixels demais" in err.value.text("pt")
+    entries["dog/bomb.png"] = _png_header_only(9_000, 8_000)  # 72 MP: over the limit, under Pillow's bomb check
+    msg = env.rejected(env.zip("big.zip", entries), "dog/bomb.png", "9000×8000 pixels is over the 64 MP limit")
+    assert msg.startswith("'dog/bomb.png' is too large to be a dataset image (9000×8000 pixels")
 
 
 def test_exif_rotated_photos_are_stored_upright(data_dir, tmp_path):

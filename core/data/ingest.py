@@ -20,7 +20,7 @@ import numpy as np
 from core import images as imgs
 from core.data import zipsafe
 from core.data.dataset import Builder, DatasetRejected
-from core.data.report import skipped_entry, without_label
+from core.data.report import skipped_entry
 from core.data.zipsafe import Entry, Prober, Reader
 from core.notices import Notice
 
@@ -164,8 +164,10 @@ def _store_one(builder: Builder, cand: _Candidate, job, label: int) -> None:
         arr, size, fmt, digest = job.result()
     except imgs.ImageRejected as exc:
         if exc.code == "too_large":  # a decompression bomb (or a file far beyond a photo) refuses it all
-            raise DatasetRejected.of("data.image_too_large", file=cand.rel,
-                                     reason=without_label(str(exc), cand.rel)) from None
+            key = {"images.too_many_pixels": "data.image_too_many_pixels",
+                   "images.file_too_large": "data.image_file_too_large"}.get(exc.key, "data.image_bomb")
+            params = {k: v for k, v in exc.params.items() if k != "label"}
+            raise DatasetRejected.of(key, file=cand.rel, **params) from None
         builder.skip(cand.rel, exc.code, Notice.of(exc.key, **exc.params))
         return
     builder.add(arr, label, cand.rel, digest, size, fmt)

@@ -68,10 +68,10 @@ def skipped_text(entry: Mapping[str, Any], lang: str = DEFAULT_LANG) -> str:
     """Why a file was skipped, in ``lang``, without the file name that image messages start with."""
     reason = entry.get("reason")
     notice = Notice.restore(reason) or Notice.legacy(str(reason))  # before notices: the English it stored
-    return without_label(notice.text(lang), str(entry.get("path")))
+    return _without_label(notice.text(lang), str(entry.get("path")))
 
 
-def without_label(message: str, label: str) -> str:
+def _without_label(message: str, label: str) -> str:
     """``message`` without a leading ``"<label>: "`` and its final full stop (to sit in a column beside it)."""
     prefix = f"{label}: "
     return (message[len(prefix):] if message.startswith(prefix) else message).rstrip(".")

@@ -214,11 +214,21 @@ STRINGS = {
     "data.zip_unreadable": {
         "en": "'{name}' cannot be read ({reason}).",
         "pt": "'{name}' não pode ser lido ({reason})."},
-    "data.image_too_large": {
-        "en": "'{file}' is too large to be a dataset image ({reason}); the dataset was refused, so remove or "
-              "shrink that file.",
-        "pt": "'{file}' é grande demais para ser uma imagem do conjunto de dados ({reason}); o conjunto foi "
-              "recusado, então remova ou reduza esse arquivo."},
+    "data.image_bomb": {
+        "en": "'{file}' is too large to be a dataset image (the image declares too many pixels (a decompression "
+              "bomb)); the dataset was refused, so remove or shrink that file.",
+        "pt": "'{file}' é grande demais para ser uma imagem do conjunto de dados (a imagem declara pixels demais "
+              "(uma bomba de descompressão)); o conjunto foi recusado, então remova ou reduza esse arquivo."},
+    "data.image_too_many_pixels": {
+        "en": "'{file}' is too large to be a dataset image ({width}×{height} pixels is over the {limit} MP limit); "
+              "the dataset was refused, so remove or shrink that file.",
+        "pt": "'{file}' é grande demais para ser uma imagem do conjunto de dados ({width}×{height} pixels passa do "
+              "limite de {limit} MP); o conjunto foi recusado, então remova ou reduza esse arquivo."},
+    "data.image_file_too_large": {
+        "en": "'{file}' is too large to be a dataset image (the file is larger than {limit} MB); the dataset was "
+              "refused, so remove or shrink that file.",
+        "pt": "'{file}' é grande demais para ser uma imagem do conjunto de dados (o arquivo tem mais de {limit} MB); "
+              "o conjunto foi recusado, então remova ou reduza esse arquivo."},
 
     # ---------------------------------------------------------------------------------------- images
     "images.file_too_large": {
