@@ -14,8 +14,7 @@ from core import jobs
 from core.data import DEMOS as DEMO_NAMES
 from core.data import list_datasets, open_dataset
 from core.errors import UserError
-from core.i18n import all_strings
-from core.finetune import FinetuneConfig, default_image_size, estimate_epoch_seconds
+from core.finetune import AUGMENTS, DEFAULTS, STRATEGIES, FinetuneConfig, default_image_size, estimate_epoch_seconds
 from core.plots import finetune as plots
 from core.settings import data_dir
 from core.zoo import CATALOG, DEFAULT_MODEL, WeightsInfo, get_entry, weights_available_offline
@@ -25,12 +24,13 @@ if st.query_params.get("run"):  # a deep link to a run survives the detour throu
     st.session_state["finetune_link"] = st.query_params.get("run")
 routed("pages/finetune.py")
 _ = tr()
-STRATEGIES = ("linear_probe", "partial", "full", "scratch")
 DEMOS = {"demo:digits": "finetune.page.demo_digits", "demo:faces": "finetune.page.demo_faces"}
 LR_CHOICES = (None, 1e-2, 3e-3, 1e-3, 3e-4, 1e-4, 3e-5, 1e-5)
 SIZE_CHOICES = (None, 32, 64, 96, 128, 160, 192, 224, 256, 299)
 POLL_S = 1.5
-KEYS = all_strings()
+BATCH_CHOICES = (8, 16, 32, 64, 128, 256)
+HIDDEN_CHOICES = (0, 128, 256, 512, 1024)
+WD_CHOICES = (0.0, 0.01, 0.05, 0.1)
 
 
 @st.cache_resource(show_spinner=False)
@@ -50,6 +50,10 @@ def stage_names(model: str) -> list[str]:
 def thumbnails(data_ref: str, indices: tuple) -> list:
     ds = open_dataset(data_ref)
     return [ds.images[i] for i in indices]
+
+
+def _strategy(name) -> str:
+    return _(f"finetune.strategy.{name}") if name in STRATEGIES else str(name)
 
 
 def _state(s: str) -> str:
@@ -85,31 +89,32 @@ with st.expander(_("finetune.page.new_run"), expanded=not active):
         names = list(CATALOG)
         model = c2.selectbox(_("finetune.page.model"), names, index=names.index(DEFAULT_MODEL),
                              format_func=lambda n: CATALOG[n].label, key="finetune_model")
-        strategy = st.radio(_("finetune.page.strategy"), STRATEGIES, horizontal=True, key="finetune_strategy",
+        strategy = st.radio(_("finetune.page.strategy"), list(STRATEGIES), horizontal=True, key="finetune_strategy",
                             format_func=lambda s: _(f"finetune.strategy.{s}"))
+        chosen = STRATEGIES[strategy]
         st.info(_(f"finetune.page.explain.{strategy}"))
         label = CATALOG[model].label
-        if strategy == "scratch":
+        if not chosen.pretrained:
             st.caption(_("finetune.page.scratch_weights", model=label))
         else:
             source = weights_available_offline(model)
             weights_notice(WeightsInfo(source or "random", "ImageNet" if source else "", source is not None), label)
 
-        unfreeze = 2
-        if strategy == "partial":
+        unfreeze = DEFAULTS["unfreeze"]
+        if chosen.unfreezes_stages:
             stages = stage_names(model)
             trainable = stages[:-1]  # the head always trains
             unfreeze = st.slider(_("finetune.page.unfreeze"), 1, max(1, len(trainable)),
-                                 min(2, len(trainable)), key="finetune_unfreeze")
+                                 min(DEFAULTS["unfreeze"], len(trainable)), key="finetune_unfreeze")
             st.caption(_("finetune.page.unfreeze_help",
                          stages=", ".join(trainable[-unfreeze:] + [stages[-1]])))
 
         c1, c2, c3, c4 = st.columns(4)
-        epochs = c1.slider(_("finetune.page.epochs"), 1, 30, 5, key="finetune_epochs")
+        epochs = c1.slider(_("finetune.page.epochs"), 1, 30, DEFAULTS["epochs"], key="finetune_epochs")
         lr = c2.selectbox(_("finetune.page.lr"), LR_CHOICES, key="finetune_lr",
                           format_func=lambda v: _("finetune.page.lr_auto") if v is None else f"{v:g}")
-        batch_size = c3.selectbox(_("finetune.page.batch_size"), (8, 16, 32, 64, 128, 256), index=2,
-                                  key="finetune_batch")
+        batch_size = c3.selectbox(_("finetune.page.batch_size"), BATCH_CHOICES,
+                                  index=BATCH_CHOICES.index(DEFAULTS["batch_size"]), key="finetune_batch")
         image_size = c4.selectbox(_("finetune.page.image_size"), SIZE_CHOICES, key="finetune_size",
                                   format_func=lambda v: _("finetune.page.size_auto") if v is None else str(v))
         if on_cpu and image_size is None:
@@ -117,22 +122,24 @@ with st.expander(_("finetune.page.new_run"), expanded=not active):
             st.caption(_("finetune.page.size_cpu_note", size=default_image_size(model, "cpu"), native=native))
 
         c1, c2, c3, c4 = st.columns(4)
-        augment = c1.selectbox(_("finetune.page.augment"), ("none", "light", "standard"), index=1,
+        augment = c1.selectbox(_("finetune.page.augment"), AUGMENTS, index=AUGMENTS.index(DEFAULTS["augment"]),
                                format_func=lambda a: _(f"finetune.page.augment.{a}"), key="finetune_augment",
                                help=_("finetune.page.augment_help"))
-        smoothing = c2.slider(_("finetune.page.label_smoothing"), 0.0, 0.3, 0.0, 0.05, key="finetune_smoothing")
-        head_hidden = c3.selectbox(_("finetune.page.head_hidden"), (0, 128, 256, 512, 1024),
-                                   key="finetune_head_hidden")
-        head_dropout = c4.slider(_("finetune.page.head_dropout"), 0.0, 0.8, 0.0, 0.1, key="finetune_dropout")
+        smoothing = c2.slider(_("finetune.page.label_smoothing"), 0.0, 0.3, DEFAULTS["label_smoothing"], 0.05,
+                              key="finetune_smoothing")
+        head_hidden = c3.selectbox(_("finetune.page.head_hidden"), HIDDEN_CHOICES,
+                                   index=HIDDEN_CHOICES.index(DEFAULTS["head_hidden"]), key="finetune_head_hidden")
+        head_dropout = c4.slider(_("finetune.page.head_dropout"), 0.0, 0.8, DEFAULTS["head_dropout"], 0.1,
+                                 key="finetune_dropout")
 
         with st.expander(_("finetune.page.more")):
             c1, c2, c3, c4 = st.columns(4)
-            seed = c1.number_input(_("finetune.page.seed"), 0, 2**31 - 1, 0, key="finetune_seed")
-            weight_decay = c2.selectbox(_("finetune.page.weight_decay"), (0.0, 0.01, 0.05, 0.1), index=2,
-                                        key="finetune_wd")
-            patience = c3.slider(_("finetune.page.patience"), 1, 10, 3, key="finetune_patience")
-            layer_decay = c4.slider(_("finetune.page.layer_decay"), 0.5, 1.0, 0.75, 0.05, key="finetune_ld",
-                                    disabled=strategy != "full")
+            seed = c1.number_input(_("finetune.page.seed"), 0, 2**31 - 1, DEFAULTS["seed"], key="finetune_seed")
+            weight_decay = c2.selectbox(_("finetune.page.weight_decay"), WD_CHOICES,
+                                        index=WD_CHOICES.index(DEFAULTS["weight_decay"]), key="finetune_wd")
+            patience = c3.slider(_("finetune.page.patience"), 1, 10, DEFAULTS["patience"], key="finetune_patience")
+            layer_decay = c4.slider(_("finetune.page.layer_decay"), 0.5, 1.0, DEFAULTS["layer_decay"], 0.05,
+                                    key="finetune_ld", disabled=not chosen.layer_decay)
 
         cfg = FinetuneConfig(data=data_ref, model=model, strategy=strategy, epochs=int(epochs),
                              image_size=image_size, unfreeze=int(unfreeze), lr=lr, layer_decay=float(layer_decay),
@@ -183,8 +190,7 @@ if st.session_state.get("finetune_run") not in by_id:
 def _option(rid: str) -> str:
     r = by_id[rid]
     return _("finetune.page.run_option", when=_when(r.get("created")), state=_state(r["state"]),
-             model=r.get("label") or r.get("model"), strategy=_(f"finetune.strategy.{r.get('strategy')}")
-             if r.get("strategy") in STRATEGIES else r.get("strategy"), data=r.get("data"))
+             model=r.get("label") or r.get("model"), strategy=_strategy(r.get("strategy")), data=r.get("data"))
 
 
 run_id = st.selectbox(_("finetune.page.pick_run"), ids, format_func=_option, key="finetune_run")
@@ -192,16 +198,9 @@ st.query_params["run"] = run_id
 
 
 def _message(r: dict) -> str:
-    """The run's status message in the page's language when jobs gave it a code, else as written (English)."""
-    if r.get("code") == jobs.ERROR_CODE:  # the run ended on a UserError: its key and params are in args
-        return UserError.restore(r.get("message") or "", r.get("args")).text(lang())
-    key = f"finetune.page.msg.{r.get('code')}"
-    if r.get("code") and key in KEYS:
-        try:
-            return _(key, **(r.get("args") or {}))
-        except (KeyError, IndexError, ValueError):
-            pass
-    return r.get("message") or ""
+    """Why the run is in its state, in the page's language (runs from before notices: their English)."""
+    notice = jobs.status_notice(r)
+    return notice.text(lang()) if notice is not None else ""
 
 
 def _status_line(r: dict) -> None:
@@ -237,17 +236,8 @@ def _progress_text(r: dict) -> str:
 
 def _notices(r: dict) -> None:
     """Notices from the run (batch halved after out-of-memory, early stop, resumed ...), translated."""
-    for n in (r.get("progress") or {}).get("notices") or []:
-        key = f"finetune.msg.{n.get('code')}"
-        args = dict(n.get("args") or {})
-        if "what" in args:
-            args["what"] = _(f"finetune.what.{args['what']}") if f"finetune.what.{args['what']}" in KEYS else args["what"]
-        try:
-            text = _(key, **args) if key in KEYS else n.get("message")
-        except (KeyError, IndexError, ValueError):
-            text = n.get("message")
-        if text:
-            st.caption("ℹ️ " + text)
+    for notice in jobs.progress_notices(r.get("progress")):
+        st.caption("ℹ️ " + notice.text(lang()))
 
 
 def _curves(rid: str, best_epoch=None) -> None:

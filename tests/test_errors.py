@@ -12,10 +12,11 @@ from core.data import DatasetRejected, open_dataset
 from core.errors import UserError
 from core.i18n import LANGUAGES
 from core.i18n.errors import STRINGS as ERRORS
+from tests.conftest import run_cli
 from tests.test_data import good_entries, make_zip
 
 ROOT = Path(__file__).resolve().parent.parent
-CORE = sorted((ROOT / "core").glob("*.py"))
+CORE = sorted((ROOT / "core").rglob("*.py"))
 
 
 def _fields(text: str) -> set[str]:
@@ -230,19 +231,21 @@ def test_an_error_without_a_key_and_an_unknown_language_fall_back_to_english():
 
 
 def test_a_failed_run_keeps_its_error_key_for_the_page_and_the_cli(data_dir):
-    from core.finetune import FinetuneConfig, _train_as_listed_run
+    from core.finetune import FinetuneConfig
+    from core.notices import Notice
     cfg = FinetuneConfig(data="demo:nope", model="resnet18", strategy="scratch", epochs=1, image_size=32)
     rid, code = jobs.run_here(cfg)
     row = jobs.info(rid)
     assert code == 2 and row["state"] == jobs.FAILED
     assert row["message"] == "Unknown demo set 'nope'; choose one of: demo:digits, demo:faces."  # the CLI's text
-    assert row["code"] == jobs.ERROR_CODE and row["args"]["key"] == "data.unknown_demo"
-    assert UserError.restore(row["message"], row["args"]).text("pt") == (
+    assert row["notice"]["key"] == "data.unknown_demo"
+    assert "message" not in jobs.folder(rid).status()  # what is stored is the key and its params, not English
+    assert Notice.restore(row["notice"]).text("pt") == (
         "Conjunto de demonstração desconhecido 'nope'; escolha um destes: demo:digits, demo:faces.")
     # python -m core train raises the run's error again, key included
-    with pytest.raises(UserError, match="Unknown demo set 'nope'") as err:
-        _train_as_listed_run(cfg, None)
-    assert err.value.key == "data.unknown_demo"
+    res = run_cli("train", "--data", "demo:nope", "--model", "resnet18", "--strategy", "scratch", "--epochs", "1",
+                  "--image-size", "32")
+    assert res.returncode == 2 and res.stderr.strip() == row["message"]
 
 
 # ----------------------------------------------------------------------------------- (d) the pages

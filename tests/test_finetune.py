@@ -17,6 +17,11 @@ from conftest import ROOT, run_cli
 from core.errors import UserError
 from core import finetune as ft
 from core.finetune import Cancelled, Diverged, FinetuneConfig, fit
+from core.finetune import loop
+from core.finetune.augment import augment_batch
+from core.finetune.head import head_spec, install_head
+from core.finetune.param_groups import describe_groups, make_optimizer
+from core.notices import Notice
 
 SUMMARY_KEYS = {"best_val_acc", "best_epoch", "epochs_run", "stopped_early", "train_seconds", "epoch_seconds",
                 "trainable_params", "total_params", "weights_source", "run_dir", "status"}
@@ -73,6 +78,10 @@ def _rows(run_dir: Path) -> list[dict]:
     return [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
 
 
+def _notice_key(event: dict):
+    return (event.get("notice") or {}).get("key") if event.get("phase") == "message" else None
+
+
 def _no_seconds(rows):
     return [{k: v for k, v in r.items() if k != "epoch_seconds"} for r in rows]
 
@@ -107,8 +116,8 @@ def test_layer_decay_gives_each_stage_its_own_rate(name):
     from core.zoo import build_model, model_stages
     model = build_model(name, num_classes=3, pretrained=False).model
     stages = model_stages(model, 64)
-    opt = ft.make_optimizer(model, stages, lr=1e-3, weight_decay=0.05, layer_decay=0.5)
-    rows = ft.describe_groups(model, opt, stages)
+    opt = make_optimizer(model, stages, lr=1e-3, weight_decay=0.05, layer_decay=0.5)
+    rows = describe_groups(model, opt, stages)
     by_stage = {}
     for r in rows:
         by_stage.setdefault(r["stage_index"], set()).add(r["lr"])
@@ -132,8 +141,8 @@ def test_new_head_learns_faster_than_the_decayed_backbone():
     from core.zoo import build_model, model_stages
     model = build_model("resnet18", num_classes=3, pretrained=False).model
     stages = model_stages(model, 64)
-    opt = ft.make_optimizer(model, stages, lr=1e-4, weight_decay=0.05, layer_decay=0.5, head_lr_scale=10)
-    rows = {r["stage_index"]: r["lr"] for r in ft.describe_groups(model, opt, stages)}
+    opt = make_optimizer(model, stages, lr=1e-4, weight_decay=0.05, layer_decay=0.5, head_lr_scale=10)
+    rows = {r["stage_index"]: r["lr"] for r in describe_groups(model, opt, stages)}
     assert rows[stages[-1].index] == pytest.approx(1e-3)          # head: 10 x base
     assert rows[stages[-2].index] == pytest.approx(1e-4 * 0.5)    # last backbone stage: one decay step
     assert rows[stages[0].index] == pytest.approx(1e-4 * 0.5 ** (len(stages) - 1))
@@ -143,8 +152,8 @@ def test_head_option_fits_the_backbone_feature_size():
     from core.zoo import build_model
     for name, width in (("resnet18", 512), ("tf_efficientnet_lite0", 1280), ("squeezenet1_1", 512)):
         model = build_model(name, num_classes=4, pretrained=False).model
-        spec = ft.head_spec(model, 4, hidden=32, dropout=0.3)
-        head = ft.install_head(model, spec)
+        spec = head_spec(model, 4, hidden=32, dropout=0.3)
+        head = install_head(model, spec)
         assert spec["in_features"] == width
         first = head[0]
         assert (first.in_features if hasattr(first, "in_features") else first.in_channels) == width
@@ -154,11 +163,11 @@ def test_head_option_fits_the_backbone_feature_size():
 def test_augment_presets():
     g = torch.Generator().manual_seed(0)
     x = torch.randint(0, 256, (4, 3, 40, 40), dtype=torch.uint8)
-    none = ft.augment_batch(x, 32, "none", g)
+    none = augment_batch(x, 32, "none", g)
     assert torch.equal(none, x[..., 4:36, 4:36].float() / 255)
     for preset in ("light", "standard"):
-        a = ft.augment_batch(x, 32, preset, torch.Generator().manual_seed(1))
-        b = ft.augment_batch(x, 32, preset, torch.Generator().manual_seed(1))
+        a = augment_batch(x, 32, preset, torch.Generator().manual_seed(1))
+        b = augment_batch(x, 32, preset, torch.Generator().manual_seed(1))
         assert a.shape == (4, 3, 32, 32) and torch.equal(a, b)
         assert 0 <= a.min() and a.max() <= 1 and not torch.allclose(a, none)
 
@@ -181,7 +190,7 @@ def test_probe_writes_the_run_folder(probe_run):
     # the backbone ran only in the first epoch: features are cached
     feature_epochs = {e["epoch"] for e in events if e.get("phase") == "features"}
     assert feature_epochs == {1}
-    assert any(e.get("code") == "probe_no_aug" for e in events)
+    assert any(_notice_key(e) == "finetune.msg.probe_no_aug" for e in events)
     assert all(0 <= e.get("eta_s", 0) for e in events)
 
 
@@ -291,7 +300,7 @@ def test_seeded_cpu_runs_repeat_exactly(full_runs):
     res = json.loads((a_dir / "results.json").read_text())
     lrs = {g["stage"]: g["lr"] for g in res["param_groups"]}
     assert len(set(lrs.values())) == len(lrs) == len(res["stages"]) >= 5  # torchvision ResNet-18: a rate per stage
-    assert a["messages"] and "random initialisation" in a["messages"][0]  # no torchvision weights offline
+    assert "random initialisation" in str(Notice.restore(a["notices"][0]))  # no torchvision weights offline
 
 
 def test_resume_after_cancel_finishes_like_an_uninterrupted_run(tiny_data, full_runs, tmp_path):
@@ -310,7 +319,7 @@ def test_resume_after_cancel_finishes_like_an_uninterrupted_run(tiny_data, full_
     assert not (run_dir / "export").exists() and not (run_dir / "results.json").exists()
     events = []
     summary = fit(cfg, run_dir, on_progress=events.append, resume=True)
-    assert any(e.get("code") == "resumed" for e in events)
+    assert any(_notice_key(e) == "finetune.msg.resumed" for e in events)
     assert summary["epochs_run"] == 2 and (run_dir / "export" / "model.safetensors").is_file()
     assert _no_seconds(_rows(run_dir)) == _no_seconds(_rows(full_runs[0][0]))  # same as never interrupted
     with pytest.raises(UserError, match="different configuration"):
@@ -348,7 +357,7 @@ def test_train_cli_json_and_errors(tiny_data, tmp_path, capsys):
 
 # ----------------------------------------------------------------------------- failures stay clean
 def test_nan_in_a_batch_stops_with_diverged(tiny_data, tmp_path, monkeypatch):
-    real = ft.augment_batch
+    real = loop.augment_batch
     calls = []
 
     def poisoned(x, size, preset, gen):
@@ -356,7 +365,7 @@ def test_nan_in_a_batch_stops_with_diverged(tiny_data, tmp_path, monkeypatch):
         out = real(x, size, preset, gen)
         return out * float("nan") if len(calls) == 2 else out
 
-    monkeypatch.setattr(ft, "augment_batch", poisoned)
+    monkeypatch.setattr(loop, "augment_batch", poisoned)
     run_dir = tmp_path / "run"
     with pytest.raises(Diverged, match="diverged at epoch 1, step 2"):
         fit(_cfg(tiny_data, epochs=1), run_dir)
@@ -372,25 +381,25 @@ def test_huge_learning_rate_diverges_and_exports_nothing(tiny_data, tmp_path):
 
 
 def test_cuda_out_of_memory_halves_the_batch(tiny_data, tmp_path, monkeypatch):
-    real = ft._train_step
+    real = loop.train_step
 
     def limited(model, x, y, *args):
         if x.shape[0] > 4:
             raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
         return real(model, x, y, *args)
 
-    monkeypatch.setattr(ft, "_train_step", limited)
+    monkeypatch.setattr(loop, "train_step", limited)
     events = []
     summary = fit(_cfg(tiny_data, epochs=1, batch_size=16), tmp_path / "run", on_progress=events.append)
-    notes = [e for e in events if e.get("code") == "oom"]
-    assert [(e["args"]["old"], e["args"]["new"]) for e in notes] == [(16, 8), (8, 4)]
-    assert "batch size is now 4" in notes[-1]["message"]
+    notes = [Notice.restore(e["notice"]) for e in events if _notice_key(e) == "finetune.msg.oom.training"]
+    assert [(n.params["old"], n.params["new"]) for n in notes] == [(16, 8), (8, 4)]
+    assert "batch size is now 4" in str(notes[-1]) and "lote agora é 4" in notes[-1].text("pt")
     assert summary["batch_size"] == 4 and _rows(tmp_path / "run")[0]["batch_size"] == 4
 
     def always(*args):
         raise torch.cuda.OutOfMemoryError("CUDA out of memory")
 
-    monkeypatch.setattr(ft, "_train_step", always)
+    monkeypatch.setattr(loop, "train_step", always)
     with pytest.raises(UserError, match="ran out of memory .* batch of 1"):
         fit(_cfg(tiny_data, epochs=1, batch_size=2), tmp_path / "run2")
 

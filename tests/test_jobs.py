@@ -203,9 +203,10 @@ def test_sigterm_leaves_the_run_resumable_and_cancelling_it_then_is_immediate(ti
     wait_for(lambda: (jobs.info(rid)["progress"] or {}).get("phase") == "train", timeout=120)
     os.kill(jobs.info(rid)["pid"], signal.SIGTERM)
     row = manager.wait(rid, timeout=60)
-    assert row["state"] == "interrupted" and row["code"] == "terminated" and row["exit_code"] == 143
+    assert row["state"] == "interrupted" and row["notice"]["key"] == "jobs.status.terminated"
+    assert row["exit_code"] == 143
     row = jobs.cancel(rid)
-    assert row["state"] == "cancelled" and row["code"] == "cancelled_interrupted"
+    assert row["state"] == "cancelled" and row["notice"]["key"] == "jobs.status.cancelled_interrupted"
 
 
 def test_cli_train_is_a_listed_run_that_no_manager_launches_again(tiny, data_dir):

@@ -363,11 +363,6 @@ STRINGS = {
               "a smaller model or image size.",
         "pt": "A memória da GPU acabou durante a extração de características mesmo com um lote de {batch} "
               "imagem(ns); escolha um modelo ou um tamanho de imagem menor."},
-    "finetune.out_of_memory": {
-        "en": "The GPU ran out of memory during {what} even with a batch of {batch} image(s); choose a smaller "
-              "model or image size.",
-        "pt": "A memória da GPU acabou durante a etapa '{what}' mesmo com um lote de {batch} imagem(ns); escolha "
-              "um modelo ou um tamanho de imagem menor."},
     "finetune.checkpoint_unreadable": {
         "en": "The checkpoint in {run} cannot be read ({kind}); start a new run.",
         "pt": "O checkpoint em {run} não pode ser lido ({kind}); inicie uma nova execução."},

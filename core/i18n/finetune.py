@@ -26,9 +26,16 @@ STRINGS = {
     "finetune.fig.group_hover": {"en": "{params} parameters, learning rate {lr}",
                                  "pt": "{params} parâmetros, taxa de aprendizado {lr}"},
     # ------------------------------------------------- core: progress messages (event "code" + its fields)
-    "finetune.msg.oom": {
-        "en": "Out of GPU memory during {what} with a batch of {old}: the batch size is now {new}.",
-        "pt": "Memória da GPU esgotada durante {what} com um lote de {old}: o tamanho do lote agora é {new}."},
+    "finetune.msg.oom.training": {
+        "en": "Out of GPU memory during training with a batch of {old}: the batch size is now {new}.",
+        "pt": "Memória da GPU esgotada durante o treino com um lote de {old}: o tamanho do lote agora é {new}."},
+    "finetune.msg.oom.validation": {
+        "en": "Out of GPU memory during validation with a batch of {old}: the batch size is now {new}.",
+        "pt": "Memória da GPU esgotada durante a validação com um lote de {old}: o tamanho do lote agora é {new}."},
+    "finetune.msg.oom.features": {
+        "en": "Out of GPU memory during feature extraction with a batch of {old}: the batch size is now {new}.",
+        "pt": "Memória da GPU esgotada durante a extração de características com um lote de {old}: o tamanho do "
+              "lote agora é {new}."},
     "finetune.msg.early_stop": {
         "en": "Early stop after epoch {epoch}: the validation loss has not improved for {patience} epoch(s); "
               "the best epoch was {best}.",
@@ -60,9 +67,6 @@ STRINGS = {
     "finetune.phase.train": {"en": "training", "pt": "treinando"},
     "finetune.phase.val": {"en": "validating", "pt": "validando"},
     "finetune.phase.results": {"en": "evaluating the best epoch", "pt": "avaliando a melhor época"},
-    "finetune.what.training": {"en": "training", "pt": "o treino"},
-    "finetune.what.validation": {"en": "validation", "pt": "a validação"},
-    "finetune.what.feature extraction": {"en": "feature extraction", "pt": "a extração de características"},
     # ------------------------------------------------------------------------------ page (pages/finetune.py)
     "finetune.page.intro": {
         "en": "Pick a dataset, a pretrained backbone and a strategy, then press **Start**. Training runs in the "
@@ -237,26 +241,6 @@ STRINGS = {
               "nomes das classes e o pré-processamento."},
     "finetune.page.failed_line": {"en": "The run ended as **{state}**: {message}",
                                   "pt": "A execução terminou como **{state}**: {message}"},
-    "finetune.page.msg.worker_gone": {
-        "en": "The training process stopped without finishing after {epochs} complete epoch(s); resuming continues "
-              "from the last complete checkpoint.",
-        "pt": "O processo de treino parou sem terminar depois de {epochs} época(s) completa(s); retomar continua a "
-              "partir do último checkpoint completo."},
-    "finetune.page.msg.cancelled_queued": {"en": "Cancelled before it ran.", "pt": "Cancelada antes de rodar."},
-    "finetune.page.msg.cancelled_interrupted": {"en": "Cancelled while interrupted; it can still be resumed.",
-                                                "pt": "Cancelada enquanto interrompida; ainda pode ser retomada."},
-    "finetune.page.msg.cancelled": {"en": "Cancelled; it can be resumed from its last complete epoch.",
-                                    "pt": "Cancelada; pode ser retomada a partir da última época completa."},
-    "finetune.page.msg.resuming": {"en": "Resuming after {epochs} complete epoch(s).",
-                                   "pt": "Retomando depois de {epochs} época(s) completa(s)."},
-    "finetune.page.msg.resume_fresh": {"en": "No complete checkpoint yet: starting again from the first epoch.",
-                                       "pt": "Ainda não há checkpoint completo: recomeçando da primeira época."},
-    "finetune.page.msg.done": {"en": "Finished: best validation accuracy {acc}.",
-                               "pt": "Concluída: melhor acurácia de validação {acc}."},
-    "finetune.page.msg.terminated": {"en": "Stopped by a termination signal (the server was stopped?); it can be "
-                                           "resumed.",
-                                     "pt": "Parada por um sinal de término (o servidor foi desligado?); pode ser "
-                                           "retomada."},
     "finetune.page.all_runs": {"en": "All runs", "pt": "Todas as execuções"},
     "finetune.page.col_state": {"en": "State", "pt": "Estado"},
     "finetune.page.col_created": {"en": "Created", "pt": "Criada"},
