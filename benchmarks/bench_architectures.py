@@ -7,14 +7,15 @@
 Each tool runs in its own fresh Python process, so the time includes importing torch/torchvision/timm
 (a cold start, as the page's first visit) and ``ru_maxrss`` is that process's own peak resident memory.
 
-* ours: ``core.architectures.profile_many(names, 224)``, i.e. ``profile`` for each model in 2 forked
-  workers: meta-device build, one forward pass under ``FlopCounterMode`` and the receptive-field tracker,
-  plus ``model_stages``; parameters, MACs, receptive field, depth, activations, per-layer table, top-1. The
-  worker that gets the timm models imports timm first, and that import is in the first timm model's time.
+* ours: ``core.architectures.profile_or_error(name, 224)`` for each model, one after another in one process, as
+  the architectures page does: meta-device build, one forward pass under ``FlopCounterMode`` and the
+  receptive-field tracker, plus ``model_stages``; parameters, MACs, receptive field, depth, activations,
+  per-layer table, top-1. The first torchvision and the first timm model's times include importing their
+  library.
 * ptflops 0.7.5 (``get_model_complexity_info``, pytorch backend): it needs a real model with real weights on
   the CPU and a real forward pass, and counts MACs and parameters only.
 
-Goals from the issue: every catalog model in under 20 s on 2 CPU cores, at least 3× faster than ptflops in the
+Goals: every catalog model in under 20 s on 2 CPU cores, at least 3× faster than ptflops in the
 same run, and under 1.5 GB peak memory.
 """
 from __future__ import annotations
@@ -36,13 +37,13 @@ t0 = time.perf_counter()
 sys.path.insert(0, {root!r})
 from core import architectures, zoo
 names = [entry.name for entry in zoo.list_entries()]
-seconds = {{}}
-profiles = architectures.profile_many(names, 224, workers={workers}, timings=seconds)
 rows = []
-for p in profiles:
+for name in names:
+    t = time.perf_counter()
+    p = architectures.profile_or_error(name, 224)
     if "error" in p:
         raise SystemExit(p["model"] + ": " + p["error"])
-    rows.append({{"model": p["model"], "s": seconds[p["model"]], "params": p["params"], "macs": p["macs"],
+    rows.append({{"model": p["model"], "s": time.perf_counter() - t, "params": p["params"], "macs": p["macs"],
                  "receptive_field": p["receptive_field"], "counted_on": p["counted_on"]}})
 print(json.dumps({{"total_s": time.perf_counter() - t0, "rows": rows,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
@@ -86,11 +87,11 @@ def _tree_pss_mb(pid: int) -> float:
     return total / 1024
 
 
-def _run(code: str, env: dict, workers: int = 1) -> dict:
+def _run(code: str, env: dict) -> dict:
     """Run one tool in a fresh process; besides its own ``ru_maxrss``, sample the PSS of its whole process tree
-    (the workers it forks included) five times a second."""
+    (any process it starts included) five times a second."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        proc = subprocess.Popen([sys.executable, "-c", code.format(root=str(ROOT), workers=workers)], stdout=out,
+        proc = subprocess.Popen([sys.executable, "-c", code.format(root=str(ROOT))], stdout=out,
                                 stderr=err, text=True, env=env, cwd=ROOT)
         peak = 0.0
         while proc.poll() is None:
@@ -114,7 +115,6 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--skip-ptflops", action="store_true")
-    ap.add_argument("--workers", type=int, default=2, help="processes profiling the models (ours; default 2)")
     ap.add_argument("--repeat", type=int, default=1, help="rounds of both tools, alternating (default 1); the "
                     "table shows the median round of ours, the verdicts use the medians")
     args = ap.parse_args(argv)
@@ -123,7 +123,7 @@ def main(argv=None) -> int:
         env = {**os.environ, "CNNLAB_OFFLINE": "1", "HF_HUB_OFFLINE": "1", "CNNLAB_DATA_DIR": str(Path(tmp) / "data"),
                "TORCH_HOME": str(Path(tmp) / "torch"), "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "2")}
         for _ in range(max(1, args.repeat)):
-            rounds.append((_run(_OURS, env, args.workers), None if args.skip_ptflops else _run(_PTFLOPS, env)))
+            rounds.append((_run(_OURS, env), None if args.skip_ptflops else _run(_PTFLOPS, env)))
     ours = _median_round([o for o, _ in rounds])
     theirs = None if args.skip_ptflops else _median_round([t for _, t in rounds])
     load = os.getloadavg()
@@ -145,7 +145,7 @@ def main(argv=None) -> int:
         tail = f" | {p['s']:9.2f} {p['macs'] / 1e9:8.3f} {p['params']:12,}" if p else ""
         rf = r["receptive_field"] if r["receptive_field"] is not None else "-"
         print(f"{r['model']:24} {r['s']:7.2f} {r['macs'] / 1e9:8.3f} {r['params']:12,} {rf:>5}{tail}")
-    print(f"\nours:    {ours['total_s']:.1f} s from cold (imports included), {args.workers} worker(s), peak RSS "
+    print(f"\nours:    {ours['total_s']:.1f} s from cold (imports included), peak RSS "
           f"{ours['peak_mb']:.0f} MB, all its processes {ours['peak_tree_pss_mb']:.0f} MB (PSS)")
     if theirs:
         print(f"ptflops: {theirs['total_s']:.1f} s from cold, peak RSS {theirs['peak_mb']:.0f} MB, "

@@ -25,6 +25,7 @@ def profile_row(name: str, size: int) -> dict:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def latency(name: str, size: int) -> dict:
+    """The one latency cache: core measures afresh on every call."""
     return arch.measure_latency(name, size, repeats=3, budget_s=15.0)
 
 
