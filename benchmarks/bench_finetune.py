@@ -12,7 +12,7 @@ Sections
           Goal: >= 0.95x.
   gpu     Only with CUDA: ResNet-50 at 224 px, bf16 autocast, channels_last, dataset cached on the device,
           augmentation on the GPU. Goal: >= 5,000 images/s on an H200. Also the hand loop for reference.
-  digits  The four strategies on demo:digits with the same budget (FACTS.md predicts the frozen probe suffers
+  digits  The four strategies on demo:digits with the same budget (the frozen probe is expected to suffer
           from the domain shift between ImageNet photos and 8x8 digits).
 """
 from __future__ import annotations
@@ -32,8 +32,9 @@ os.environ.setdefault("CNNLAB_OFFLINE", "1")
 
 import torch  # noqa: E402
 
-from core import finetune as ft  # noqa: E402
-from core.finetune import FinetuneConfig, fit  # noqa: E402
+from core.finetune import STRATEGIES, FinetuneConfig, fit  # noqa: E402
+from core.finetune.augment import center_crop  # noqa: E402
+from core.finetune.loop import Progress, Trainer  # noqa: E402
 
 
 def _load() -> str:
@@ -50,7 +51,7 @@ def bench_probe(image_size: int, epochs: int) -> dict:
             "goal": "<= 0.05", "ok": ratio <= 0.05, "best_val_acc": s["best_val_acc"]}
 
 
-def _hand_loop_factory(run: "ft._Run", steps: int):
+def _hand_loop_factory(run: Trainer, steps: int):
     """A minimal PyTorch loop: the same architecture, batch and resolution, plain AdamW, no extras."""
     import copy
     model = copy.deepcopy(run.model)
@@ -62,7 +63,7 @@ def _hand_loop_factory(run: "ft._Run", steps: int):
     crit = torch.nn.CrossEntropyLoss()
     bs = run.batch_size
     n = len(run.train)
-    x_all = ((ft._center(run.train.x, run.image_size).float() / 255 - run.mean) / run.std)
+    x_all = ((center_crop(run.train.x, run.image_size).float() / 255 - run.mean) / run.std)
     if run.cuda:
         x_all = x_all.contiguous(memory_format=torch.channels_last)
     y_all = run.train.y
@@ -84,7 +85,7 @@ def _hand_loop_factory(run: "ft._Run", steps: int):
     return go
 
 
-def _ours_factory(run: "ft._Run", steps: int):
+def _ours_factory(run: Trainer, steps: int):
     epoch = [10]
 
     def go() -> float:
@@ -103,7 +104,7 @@ def bench_throughput(model: str, image_size: int, batch_size: int, steps: int, r
                      augment: str, data: str = "demo:digits") -> dict:
     cfg = FinetuneConfig(data=data, model=model, strategy="full", epochs=100, image_size=image_size,
                          batch_size=batch_size, augment=augment, device=device)
-    run = ft._Run(cfg, ft._Progress(None, None))
+    run = Trainer(cfg, Progress(None, None))
     ours, hand = _ours_factory(run, steps), _hand_loop_factory(run, steps)
     ours_steps, hand_steps = _ours_factory(run, 2), _hand_loop_factory(run, 2)
     ours_steps(), hand_steps()  # warm-up: allocator, cudnn autotuning, lazy init
@@ -121,7 +122,7 @@ def bench_throughput(model: str, image_size: int, batch_size: int, steps: int, r
 def bench_digits(image_size: int, epochs: int) -> list[dict]:
     out = []
     with tempfile.TemporaryDirectory() as tmp:
-        for strategy in ft.STRATEGIES:
+        for strategy in STRATEGIES:
             t0 = time.perf_counter()
             s = fit(FinetuneConfig(data="demo:digits", strategy=strategy, epochs=epochs, image_size=image_size,
                                    patience=0, device="cpu", augment="light"), Path(tmp) / strategy)
