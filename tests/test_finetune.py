@@ -141,11 +141,73 @@ def test_new_head_learns_faster_than_the_decayed_backbone():
     from core.zoo import build_model, model_stages
     model = build_model("resnet18", num_classes=3, pretrained=False).model
     stages = model_stages(model, 64)
-    opt = make_optimizer(model, stages, lr=1e-4, weight_decay=0.05, layer_decay=0.5, head_lr_scale=10)
+    opt = make_optimizer(model, stages, lr=1e-4, weight_decay=0.05, layer_decay=0.5, head_lr_scale=10,
+                         new_params={"fc.weight", "fc.bias"})
     rows = {r["stage_index"]: r["lr"] for r in describe_groups(model, opt, stages)}
     assert rows[stages[-1].index] == pytest.approx(1e-3)          # head: 10 x base
     assert rows[stages[-2].index] == pytest.approx(1e-4 * 0.5)    # last backbone stage: one decay step
     assert rows[stages[0].index] == pytest.approx(1e-4 * 0.5 ** (len(stages) - 1))
+
+
+def _groups_on_meta(name: str, layer_decay: float):
+    """The optimizer groups full fine-tuning gives ``name`` with a new 3-class head (built on the meta device)."""
+    from core.finetune.head import head_parameter_names
+    from core.finetune.param_groups import param_groups
+    from core.zoo import construct, get_entry, model_stages, stage_of_parameter
+    model = construct(get_entry(name), device="meta")
+    spec = head_spec(model, 3, hidden=0, dropout=0.0)
+    install_head(model, spec)
+    model = model.to("meta")
+    stages = model_stages(model, 224)
+    new = head_parameter_names(spec, model)
+    groups = param_groups(model, stages, 0.05, layer_decay=layer_decay, head_lr_scale=10.0, new_params=new)
+    names = {id(p): n for n, p in model.named_parameters()}
+    return groups, names, new, stages, stage_of_parameter(stages)
+
+
+# the new layer only: 4096->3 (VGG, AlexNet), 1024->3 (MobileNetV3-Small), 512->3 (ResNet-18), 768->3 (ConvNeXt, ViT)
+@pytest.mark.parametrize("name, new_count", [("vgg11", 4096 * 3 + 3), ("vgg16", 4096 * 3 + 3), ("alexnet", 4096 * 3 + 3),
+                                             ("mobilenet_v3_small", 1024 * 3 + 3), ("resnet18", 512 * 3 + 3),
+                                             ("convnext_tiny", 768 * 3 + 3), ("vit_b_16", 768 * 3 + 3)])
+def test_only_the_new_layer_gets_the_head_rate(name, new_count):
+    groups, names, new, stages, lookup = _groups_on_meta(name, layer_decay=0.5)
+    fast = [names[id(p)] for g in groups if g["lr_scale"] > 1 for p in g["params"]]
+    assert sorted(fast) == sorted(new) and sum(p.numel() for g in groups if g["lr_scale"] > 1
+                                               for p in g["params"]) == new_count
+    head = stages[-1].index
+    # timm numbers the stages that have parameters (a stage of pooling only has no rate of its own)
+    rank = {idx: r for r, idx in enumerate(sorted({lookup(n) for n in names.values()}))}
+    for g in groups:
+        stage = {lookup(names[id(p)]) for p in g["params"]}
+        assert len(stage) == 1
+        expected = 0.5 ** (rank[head] - rank[stage.pop()]) * (10.0 if g.get("new") else 1.0)
+        assert g["lr_scale"] == pytest.approx(expected)  # pretrained classifier layers: their stage's rate
+    # pretrained parameters in the head stage (VGG's FC6/FC7, ConvNeXt's final norm) train at the base rate
+    pretrained_head = [names[id(p)] for g in groups if not g.get("new") for p in g["params"]
+                       if lookup(names[id(p)]) == head]
+    if name in ("vgg11", "vgg16", "alexnet", "mobilenet_v3_small", "convnext_tiny"):
+        assert pretrained_head, "the classifier's pretrained layers are in the head stage"
+    if name == "convnext_tiny":
+        assert "classifier.0.weight" in pretrained_head  # the final LayerNorm: pretrained, not 10x
+    if name == "vit_b_16":  # the class token belongs to the input, not to the head
+        assert lookup("class_token") == stages[0].index
+
+
+def test_partial_mobilenet_trains_its_pretrained_classifier_layer_at_the_stage_rate(tiny_data, tmp_path):
+    fit(FinetuneConfig(data=tiny_data, model="mobilenet_v3_small", strategy="partial", unfreeze=1, epochs=1,
+                       image_size=32, batch_size=8, lr=1e-4, warmup_epochs=0.0), tmp_path / "run")
+    groups = json.loads((tmp_path / "run" / "results.json").read_text())["param_groups"]
+    new = [g for g in groups if g["new"]]
+    assert sum(g["params"] for g in new) == 1024 * 3 + 3 and all(g["lr"] == pytest.approx(1e-3) for g in new)
+    pretrained_head = [g for g in groups if g["stage"] == "head" and not g["new"] and not g["frozen"]]
+    assert sum(g["params"] for g in pretrained_head) >= 576 * 1024 + 1024  # classifier.0, a pretrained Linear
+    # partial has no layer decay: every pretrained group that trains, head stage included, is at the base rate
+    assert all(g["lr"] == pytest.approx(1e-4) for g in groups if not g["new"] and not g["frozen"])
+    from core.plots.finetune import NEW_COLOUR, lr_groups_figure
+    bars = lr_groups_figure(groups, "pt").data[0]
+    new_bars = [x for x, c in zip(bars.x, bars.marker.color) if c == NEW_COLOUR]
+    assert len(new_bars) == len(new) and all(x.startswith("head (camada nova)") for x in new_bars)
+    assert any(x.startswith("head ·") for x in bars.x)  # the pretrained classifier layers: a bar of their own
 
 
 def test_head_option_fits_the_backbone_feature_size():

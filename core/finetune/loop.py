@@ -20,7 +20,7 @@ from torch import nn
 from core.errors import UserError
 from core.finetune.augment import Split, augment_batch, center_crop, load_split
 from core.finetune.config import FinetuneConfig, default_image_size, resolve_device
-from core.finetune.head import head_inputs, head_spec, head_tail, install_head
+from core.finetune.head import head_inputs, head_parameter_names, head_spec, head_tail, install_head
 from core.finetune.param_groups import make_optimizer
 from core.finetune.strategies import HEAD, LAST_STAGES, strategy
 from core.notices import Notice
@@ -167,7 +167,8 @@ class Trainer:
         cfg, s = self.cfg, self.strategy
         self.opt = make_optimizer(self.model, self.stages, self.lr, cfg.weight_decay,
                                   cfg.layer_decay if s.layer_decay else 1.0,
-                                  cfg.head_lr_scale if s.head_lr_scale else 1.0)
+                                  cfg.head_lr_scale if s.head_lr_scale else 1.0,
+                                  new_params=head_parameter_names(self.head_spec, self.model))
         self.criterion = nn.CrossEntropyLoss(label_smoothing=cfg.label_smoothing)
         total = max(1, cfg.epochs * len(self.train))
         self.sched = CosineLRScheduler(self.opt, t_initial=total, lr_min=self.lr * 0.01,
@@ -375,7 +376,10 @@ def _new_state() -> dict:
 def _restore(trainer: Trainer, folder: RunFolder, ckpt: dict, state: dict) -> list[dict]:
     """Put a checkpoint back into the trainer and ``state``; returns its metric rows."""
     trainer.model.load_state_dict(ckpt["model"])
-    trainer.opt.load_state_dict(ckpt["optimizer"])
+    try:
+        trainer.opt.load_state_dict(ckpt["optimizer"])
+    except ValueError as exc:  # other parameter groups: a checkpoint of an earlier version of the grouping
+        raise UserError.of("finetune.checkpoint_other_groups", run=folder.id) from exc
     trainer.batch_size = int(ckpt.get("batch_size", trainer.batch_size))
     trainer.peak_lrs = list(ckpt.get("peak_lrs", trainer.peak_lrs))
     state.update({k: ckpt[k] for k in state if k in ckpt})

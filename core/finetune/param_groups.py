@@ -8,7 +8,7 @@ shows). The model itself is not changed.
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Collection
 
 import torch
 from torch import nn
@@ -30,32 +30,40 @@ class _StagedView:
 
 
 def param_groups(model: nn.Module, stages, weight_decay: float, layer_decay: float = 1.0,
-                 head_lr_scale: float = 1.0) -> list[dict]:
-    """Groups of the trainable parameters: one per stage and decay / no-decay, each with its ``lr_scale``.
+                 head_lr_scale: float = 1.0, new_params: Collection[str] = ()) -> list[dict]:
+    """Groups of the trainable parameters, each with its ``lr_scale``, like timm's ``param_groups_layer_decay``.
 
-    ``lr_scale`` is ``layer_decay ** (last stage - stage)`` (``layer_decay=1``: per-stage groups with equal
-    rates), times ``head_lr_scale`` for the head stage: a new, randomly initialised head at the backbone's low
-    rate (1e-4) barely moves in a few epochs, which would make full fine-tuning look like negative transfer.
+    One group per stage and decay / no-decay, scaled ``layer_decay ** (last stage - stage)``
+    (``layer_decay=1``: per-stage groups with equal rates). The parameters named in ``new_params`` (the
+    newly initialised head) get a group of their own, scaled ``head_lr_scale`` more: a new head at the
+    backbone's low rate (1e-4) barely moves in a few epochs. Pretrained layers of the classifier (VGG's and
+    AlexNet's FC6/FC7, MobileNetV3's first Linear, ConvNeXt's final norm) keep their stage's rate: ten times
+    the rate there would overwrite what they learned.
     """
     from timm.optim import param_groups_layer_decay
-    from core.zoo import stage_of_parameter
     no_decay = getattr(model, "no_weight_decay", lambda: set())()
     groups = param_groups_layer_decay(_StagedView(model, stages), weight_decay=weight_decay,
                                       layer_decay=layer_decay, no_weight_decay_list=no_decay)
-    if head_lr_scale != 1.0:
-        lookup, head = stage_of_parameter(stages), stages[-1].index
-        names = {id(p): n for n, p in model.named_parameters()}
-        for g in groups:
-            if g["params"] and lookup(names[id(g["params"][0])]) == head:
-                g["lr_scale"] = g.get("lr_scale", 1.0) * head_lr_scale
-    return groups
+    new = set(new_params)
+    if not new:
+        return groups
+    names = {id(p): n for n, p in model.named_parameters()}
+    out = []
+    for g in groups:
+        old = [p for p in g["params"] if names[id(p)] not in new]
+        fresh = [p for p in g["params"] if names[id(p)] in new]
+        if old:
+            out.append({**g, "params": old})
+        if fresh:
+            out.append({**g, "params": fresh, "lr_scale": g.get("lr_scale", 1.0) * head_lr_scale, "new": True})
+    return out
 
 
 def make_optimizer(model: nn.Module, stages, lr: float, weight_decay: float, layer_decay: float = 1.0,
-                   head_lr_scale: float = 1.0) -> torch.optim.Optimizer:
+                   head_lr_scale: float = 1.0, new_params: Collection[str] = ()) -> torch.optim.Optimizer:
     """AdamW (timm's factory) over :func:`param_groups`, each group already at its effective rate."""
     from timm.optim import create_optimizer_v2
-    groups = param_groups(model, stages, weight_decay, layer_decay, head_lr_scale)
+    groups = param_groups(model, stages, weight_decay, layer_decay, head_lr_scale, new_params)
     on_cuda = next(model.parameters()).is_cuda
     opt = create_optimizer_v2(groups, "adamw", lr=lr, weight_decay=0.0, **({"fused": True} if on_cuda else {}))
     for g in opt.param_groups:
@@ -79,12 +87,14 @@ def describe_groups(model: nn.Module, opt: torch.optim.Optimizer, stages, peak_l
         rows.append({"group": i, "stage": stage.name, "stage_index": stage.index,
                      "params": int(sum(p.numel() for p in g["params"])), "tensors": len(g["params"]),
                      "weight_decay": float(g.get("weight_decay", 0.0)), "lr_scale": float(g.get("lr_scale", 1.0)),
-                     "lr": float(peak_lrs[i] if peak_lrs else g["lr"]), "lr_now": float(g["lr"]), "frozen": False})
+                     "lr": float(peak_lrs[i] if peak_lrs else g["lr"]), "lr_now": float(g["lr"]), "frozen": False,
+                     "new": bool(g.get("new", False))})
     frozen: dict[int, int] = {}
     for n, p in model.named_parameters():
         if not p.requires_grad:
             frozen[lookup(n)] = frozen.get(lookup(n), 0) + p.numel()
     for idx in sorted(frozen):
         rows.append({"group": None, "stage": stages[idx].name, "stage_index": idx, "params": int(frozen[idx]),
-                     "tensors": None, "weight_decay": 0.0, "lr_scale": 0.0, "lr": 0.0, "lr_now": 0.0, "frozen": True})
+                     "tensors": None, "weight_decay": 0.0, "lr_scale": 0.0, "lr": 0.0, "lr_now": 0.0, "frozen": True,
+                     "new": False})
     return rows

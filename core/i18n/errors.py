@@ -363,6 +363,11 @@ STRINGS = {
               "a smaller model or image size.",
         "pt": "A memória da GPU acabou durante a extração de características mesmo com um lote de {batch} "
               "imagem(ns); escolha um modelo ou um tamanho de imagem menor."},
+    "finetune.checkpoint_other_groups": {
+        "en": "The checkpoint in {run} was made with other parameter groups (an earlier version of the app); "
+              "start a new run.",
+        "pt": "O checkpoint em {run} foi feito com outros grupos de parâmetros (uma versão anterior do app); "
+              "inicie uma nova execução."},
     "finetune.checkpoint_unreadable": {
         "en": "The checkpoint in {run} cannot be read ({kind}); start a new run.",
         "pt": "O checkpoint em {run} não pode ser lido ({kind}); inicie uma nova execução."},

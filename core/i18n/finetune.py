@@ -21,6 +21,7 @@ STRINGS = {
     "finetune.fig.group": {"en": "Stage · group", "pt": "Estágio · grupo"},
     "finetune.fig.lr": {"en": "Learning rate", "pt": "Taxa de aprendizado"},
     "finetune.fig.frozen": {"en": "frozen", "pt": "congelado"},
+    "finetune.fig.new_layer": {"en": "new layer", "pt": "camada nova"},
     "finetune.fig.wd": {"en": "weight decay", "pt": "decaimento de pesos"},
     "finetune.fig.no_wd": {"en": "no decay", "pt": "sem decaimento"},
     "finetune.fig.group_hover": {"en": "{params} parameters, learning rate {lr}",

@@ -7,7 +7,7 @@ from plotly.subplots import make_subplots
 from core.i18n import t
 
 TRAIN_COLOUR, VAL_COLOUR = "#1f6f8b", "#f4a259"
-FROZEN_COLOUR, TRAINABLE_COLOUR = "#b0b0b0", "#1f6f8b"
+FROZEN_COLOUR, TRAINABLE_COLOUR, NEW_COLOUR = "#b0b0b0", "#1f6f8b", "#f4a259"
 
 
 def curves_figure(rows: list[dict], lang: str = "en", best_epoch: int | None = None) -> go.Figure:
@@ -68,11 +68,12 @@ def lr_groups_figure(groups: list[dict], lang: str = "en") -> go.Figure:
             texts.append(t("finetune.fig.frozen", lang))
         else:
             wd = t("finetune.fig.wd", lang) if g.get("weight_decay") else t("finetune.fig.no_wd", lang)
-            label = f"{g['stage']} · {wd}"
+            stage = f"{g['stage']} ({t('finetune.fig.new_layer', lang)})" if g.get("new") else g["stage"]
+            label = f"{stage} · {wd}"
             texts.append(f"{g['lr']:.2g}")
         labels.append(label)
         lrs.append(g["lr"])
-        colours.append(FROZEN_COLOUR if g["frozen"] else TRAINABLE_COLOUR)
+        colours.append(FROZEN_COLOUR if g["frozen"] else NEW_COLOUR if g.get("new") else TRAINABLE_COLOUR)
         hover.append(t("finetune.fig.group_hover", lang, params=f"{g['params']:,}", lr=f"{g['lr']:.3g}"))
     fig = go.Figure(go.Bar(x=labels, y=lrs, marker_color=colours, text=texts, textposition="outside",
                            hovertext=hover, hoverinfo="text", cliponaxis=False))

@@ -109,12 +109,16 @@ def model_stages(model: nn.Module, input_size: int = 224, shapes: Optional[dict]
 
 
 def stage_of_parameter(stages: list[Stage]) -> Callable[[str], int]:
-    """A function mapping a parameter name to its stage index (unknown names go to the head)."""
+    """A function mapping a parameter name to its stage index.
+
+    A parameter no stage module owns belongs to the model itself (ViT's class token is the one in the
+    catalog): it is used where the input enters, so it goes to the stem, never to the head (where a
+    head-only rate or "train the last stages" would treat it as new)."""
     prefixes = sorted(((m, s.index) for s in stages for m in s.modules), key=lambda t: -len(t[0]))
 
     def lookup(param_name: str) -> int:
         for prefix, idx in prefixes:
             if param_name == prefix or param_name.startswith(prefix + "."):
                 return idx
-        return stages[-1].index
+        return stages[0].index
     return lookup
