@@ -47,6 +47,12 @@ def stage_names(model: str) -> list[str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=4, ttl=600)
+def export_zip(run_id: str) -> bytes:
+    """The export as a zip, made once per run (a finished run's export does not change)."""
+    return jobs.export_zip(run_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=4, ttl=600)
 def thumbnails(data_ref: str, indices: tuple) -> list:
     ds = open_dataset(data_ref)
     return [ds.images[i] for i in indices]
@@ -166,37 +172,6 @@ with st.expander(_("finetune.page.new_run"), expanded=not active):
             runs = jobs.list_runs()
 
 # ---------------------------------------------------------------------------------------------- runs
-st.subheader(_("finetune.page.runs"))
-if not runs:
-    st.info(_("finetune.page.no_runs"))
-    st.stop()
-
-ids = [r["id"] for r in runs]
-by_id = {r["id"]: r for r in runs}
-link = st.session_state.pop("finetune_link", None)
-wanted = st.query_params.get("run") or link
-if wanted and wanted not in by_id:
-    try:
-        jobs.run_path(wanted)
-        msg = wanted
-    except UserError as exc:  # a bad or guessed address is explained, never raised
-        msg = exc.text(lang())
-    st.warning(_("finetune.page.bad_run", msg=msg))
-if st.session_state.get("finetune_run") not in by_id:
-    # a new session (refresh, another tab): the run in the address, else the newest active one, else the newest
-    st.session_state["finetune_run"] = wanted if wanted in by_id else (active[0]["id"] if active else ids[0])
-
-
-def _option(rid: str) -> str:
-    r = by_id[rid]
-    return _("finetune.page.run_option", when=_when(r.get("created")), state=_state(r["state"]),
-             model=r.get("label") or r.get("model"), strategy=_strategy(r.get("strategy")), data=r.get("data"))
-
-
-run_id = st.selectbox(_("finetune.page.pick_run"), ids, format_func=_option, key="finetune_run")
-st.query_params["run"] = run_id
-
-
 def _message(r: dict) -> str:
     """Why the run is in its state, in the page's language (runs from before notices: their English)."""
     notice = jobs.status_notice(r)
@@ -249,18 +224,15 @@ def _curves(rid: str, best_epoch=None) -> None:
         st.caption(_("finetune.page.waiting_curves"))
 
 
-@st.fragment(run_every=POLL_S)
-def live(rid: str) -> None:
-    """Reads the run folder only; when the run ends, the whole page reruns to show the results."""
-    r = jobs.info(rid)
-    if r["state"] not in jobs.ACTIVE:
-        st.rerun()
+def live(r: dict) -> None:
+    """A queued or running run, read from its folder only."""
+    rid = r["id"]
     _status_line(r)
     if r["state"] == jobs.QUEUED:
         pos = r.get("queue_position") or 1
         running = sum(1 for x in jobs.list_runs(refresh=False) if x["state"] == jobs.RUNNING)
         st.info(_("finetune.page.queued_line", pos=pos, ahead=pos - 1 + running))
-        if r.get("code") in ("resuming", "resume_fresh"):
+        if (r.get("notice") or {}).get("key") in ("jobs.status.resuming", "jobs.status.resume_fresh"):
             st.caption(_message(r))
     else:
         st.progress(r["fraction"], text=_progress_text(r))
@@ -292,16 +264,22 @@ def results_view(run: dict) -> None:
     if run["state"] != jobs.DONE:
         return
     st.subheader(_("finetune.page.results"))
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2, c3, c4, c5 = st.columns(5)
     if isinstance(summ.get("best_val_acc"), (int, float)):
-        c1.metric(_("finetune.page.best"), f"{summ['best_val_acc']:.1%}")
-    c2.metric(_("finetune.page.best_epoch"), summ.get("best_epoch", "-"))
-    c3.metric(_("finetune.page.epochs_run"), summ.get("epochs_run", "-"),
+        c1.metric(_("finetune.page.best"), f"{summ['best_val_acc']:.1%}", help=_("finetune.page.best_help"))
+    if isinstance(summ.get("test_acc"), (int, float)):
+        c2.metric(_("finetune.page.test_acc"), f"{summ['test_acc']:.1%}", help=_("finetune.page.test_acc_help"))
+    else:
+        c2.metric(_("finetune.page.test_acc"), "-", help=_("finetune.page.no_test_split"))
+    c3.metric(_("finetune.page.best_epoch"), summ.get("best_epoch", "-"))
+    c4.metric(_("finetune.page.epochs_run"), summ.get("epochs_run", "-"),
               _("finetune.page.stopped_early") if summ.get("stopped_early") else None, delta_color="off")
     if isinstance(summ.get("train_seconds"), (int, float)):
-        c4.metric(_("finetune.page.train_time"), jobs.human_seconds(summ["train_seconds"]))
+        c5.metric(_("finetune.page.train_time"), jobs.human_seconds(summ["train_seconds"]))
+    if not isinstance(summ.get("test_acc"), (int, float)):
+        st.caption(_("finetune.page.no_test_split"))
     if jobs.export_files(rid):
-        st.download_button(_("finetune.page.download"), data=jobs.export_zip(rid),
+        st.download_button(_("finetune.page.download"), data=export_zip(rid),
                            file_name=f"{run.get('model')}-{rid}.zip", mime="application/zip",
                            help=_("finetune.page.download_help"), key=f"dl-{rid}", icon="📦")
     if not res:
@@ -336,15 +314,77 @@ def results_view(run: dict) -> None:
         st.caption(_("finetune.page.groups_caption"))
 
 
-run = by_id[run_id]
-if run["state"] in jobs.ACTIVE:
-    live(run_id)
-else:
-    with user_errors():
-        results_view(run)
+def _dataset_names() -> dict[str, str]:
+    return {d.id: d.name for d in list_datasets()}
 
-with st.expander(_("finetune.page.all_runs")):
-    st.dataframe([{"id": r["id"], _("finetune.page.col_state"): _state(r["state"]),
-                   _("common.model"): r.get("model"), _("finetune.page.strategy"): r.get("strategy"),
-                   _("finetune.page.data"): r.get("data"), _("finetune.page.col_created"): _when(r.get("created"))}
-                  for r in runs], hide_index=True, width="stretch")
+
+def _option(r: dict, names: dict) -> str:
+    return _("finetune.page.run_option", when=_when(r.get("created")), state=_state(r["state"]),
+             model=r.get("label") or r.get("model"), strategy=_strategy(r.get("strategy")),
+             data=names.get(r.get("data"), r.get("data")))
+
+
+def _pick(runs: list[dict], active: list[dict]) -> str:
+    """The run to show: this session's, else the one in the address, else the newest active, else the newest."""
+    by_id = {r["id"]: r for r in runs}
+    link = st.session_state.pop("finetune_link", None)
+    wanted = st.query_params.get("run") or link
+    if wanted and wanted not in by_id:
+        try:
+            jobs.run_path(wanted)
+            msg = wanted
+        except UserError as exc:  # a bad or guessed address is explained, never raised
+            msg = exc.text(lang())
+        st.warning(_("finetune.page.bad_run", msg=msg))
+    if st.session_state.get("finetune_run") not in by_id:
+        st.session_state["finetune_run"] = wanted if wanted in by_id else (active[0]["id"] if active else runs[0]["id"])
+    names = _dataset_names()
+    return st.selectbox(_("finetune.page.pick_run"), list(by_id), format_func=lambda rid: _option(by_id[rid], names),
+                        key="finetune_run")
+
+
+def _acc(x) -> str:
+    return f"{x:.1%}" if isinstance(x, (int, float)) else "-"
+
+
+def _all_runs_table(runs: list[dict]) -> None:
+    names = _dataset_names()
+    rows = []
+    for r in runs:
+        summ = (jobs.summary(r["id"]) or {}) if r["state"] == jobs.DONE else {}
+        rows.append({"id": r["id"], _("finetune.page.col_state"): _state(r["state"]),
+                     _("common.model"): r.get("label") or r.get("model"),
+                     _("finetune.page.strategy"): _strategy(r.get("strategy")),
+                     _("finetune.page.data"): names.get(r.get("data"), r.get("data")),
+                     _("finetune.page.col_val_acc"): _acc(summ.get("best_val_acc")),
+                     _("finetune.page.col_test_acc"): _acc(summ.get("test_acc")),
+                     _("finetune.page.col_created"): _when(r.get("created"))})
+    st.dataframe(rows, hide_index=True, width="stretch")
+
+
+def runs_panel(polling: bool) -> None:
+    """The run picker, the chosen run (live or its results) and the table of all runs, read from the run
+    folders only. While any run is active it redraws itself every POLL_S seconds, so the picker's labels
+    follow the runs' states; when the last active run ends, the page redraws once without polling."""
+    runs = jobs.list_runs()
+    active = sorted((r for r in runs if r["state"] in jobs.ACTIVE), key=lambda r: r["state"] != jobs.RUNNING)
+    if polling and not active:
+        st.rerun()
+    if not runs:
+        st.info(_("finetune.page.no_runs"))
+        return
+    run_id = _pick(runs, active)
+    st.query_params["run"] = run_id
+    run = next(r for r in runs if r["id"] == run_id)
+    if run["state"] in jobs.ACTIVE:
+        live(run)
+    else:
+        with user_errors():
+            results_view(run)
+    with st.expander(_("finetune.page.all_runs")):
+        _all_runs_table(runs)
+
+
+st.subheader(_("finetune.page.runs"))
+polling = any(r["state"] in jobs.ACTIVE for r in jobs.list_runs(refresh=False))  # a Start above counts too
+st.fragment(run_every=POLL_S if polling else None)(runs_panel)(polling)

@@ -66,7 +66,7 @@ def test_start_runs_in_a_worker_to_done_with_metrics_and_export(tiny, manager, d
     assert row["pid"] and row["pid"] != os.getpid()  # it trained in another process
     assert row["started"] <= row["heartbeat"] <= row["ended"] and row["attempts"] == 1 and row["exit_code"] == 0
     assert row["fraction"] == 1.0 and row["label"] == "EfficientNet-Lite0"
-    assert "best validation accuracy" in row["message"]
+    assert "validation accuracy" in row["message"] and "at the best epoch" in row["message"]
     rows = jobs.metrics(rid)
     assert [r["epoch"] for r in rows] == [1, 2] and all("epoch_seconds" in r for r in rows)
     summ = jobs.summary(rid)

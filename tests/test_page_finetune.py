@@ -97,8 +97,13 @@ def test_start_from_the_page_reattaches_after_reruns_and_in_new_sessions(stored_
     row = jobs.info(rid)
     assert row["state"] == "done", (row["message"], jobs.worker_log_tail(rid))
     assert [r["id"] for r in jobs.list_runs()] == [rid]
+    # the picker of the session that started it follows the run's state and names the dataset, not its id
+    at.run()
+    label = at.selectbox(key="finetune_run").options[0]
+    assert "done" in label and stored_tiny.name in label and stored_tiny.id not in label, label
+    assert not at.error and not at.exception
 
-    for lang, best in (("en", "Best validation accuracy"), ("pt", "Melhor acurácia de validação")):
+    for lang, best in (("en", "Validation accuracy at the best epoch"), ("pt", "Acurácia de validação na melhor época")):
         done = open_page(lang, run=rid)
         assert best in [m.label for m in done.metric]
         assert len(done.get("plotly_chart")) >= 4  # curves, confusion, per-class, learning rates

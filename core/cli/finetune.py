@@ -91,11 +91,15 @@ def _train(args) -> dict:
 
 
 def _train_text(res: dict) -> str:
-    return (f"{res['model']} · {res['strategy']} · weights: {res['weights_source']}\n"
-            f"best validation accuracy {res['best_val_acc']:.1%} at epoch {res['best_epoch']} of {res['epochs_run']}"
-            f"{' (stopped early)' if res['stopped_early'] else ''}; {res['train_seconds']:.1f} s\n"
-            f"trainable parameters {res['trainable_params']:,} of {res['total_params']:,}\n"
-            f"run folder: {res['run_dir']}")
+    lines = [f"{res['model']} · {res['strategy']} · weights: {res['weights_source']}",
+             f"validation accuracy {res['best_val_acc']:.1%} at the best epoch, {res['best_epoch']} of "
+             f"{res['epochs_run']} (chosen by validation loss){' (stopped early)' if res['stopped_early'] else ''}; "
+             f"{res['train_seconds']:.1f} s"]
+    if res.get("test_acc") is not None:
+        lines.append(f"test accuracy {res['test_acc']:.1%} (images held out from training and from choosing the epoch)")
+    lines += [f"trainable parameters {res['trainable_params']:,} of {res['total_params']:,}",
+              f"run folder: {res['run_dir']}"]
+    return "\n".join(lines)
 
 
 def _predict(args) -> dict:

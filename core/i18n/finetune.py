@@ -215,7 +215,26 @@ STRINGS = {
     "finetune.page.waiting_curves": {"en": "The curves appear after the first epoch.",
                                      "pt": "As curvas aparecem depois da primeira época."},
     "finetune.page.results": {"en": "Results", "pt": "Resultados"},
-    "finetune.page.best": {"en": "Best validation accuracy", "pt": "Melhor acurácia de validação"},
+    "finetune.page.best": {"en": "Validation accuracy at the best epoch",
+                           "pt": "Acurácia de validação na melhor época"},
+    "finetune.page.best_help": {
+        "en": "The best epoch is the one with the lowest validation loss, and its weights are the ones exported; "
+              "this is that epoch's accuracy, not the highest accuracy of any epoch.",
+        "pt": "A melhor época é a de menor perda de validação, e são os pesos dela que se exportam; esta é a "
+              "acurácia dessa época, não a maior acurácia de todas as épocas."},
+    "finetune.page.test_acc": {"en": "Test accuracy", "pt": "Acurácia de teste"},
+    "finetune.page.test_acc_help": {
+        "en": "Measured once, at the end, on images that neither trained the model nor chose its best epoch: "
+              "the honest estimate of how it will do on new images.",
+        "pt": "Medida uma vez, no fim, em imagens que não treinaram o modelo nem escolheram a melhor época: a "
+              "estimativa honesta de como ele vai se sair com imagens novas."},
+    "finetune.page.no_test_split": {
+        "en": "This dataset has no test split, so there is no test accuracy. The validation accuracy chose the "
+              "best epoch and is a little optimistic; store the dataset with a test split on the Datasets page "
+              "for an untouched measurement.",
+        "pt": "Este conjunto de dados não tem divisão de teste, então não há acurácia de teste. A acurácia de "
+              "validação escolheu a melhor época e é um pouco otimista; guarde o conjunto com uma divisão de "
+              "teste na página Conjuntos de dados para uma medida intocada."},
     "finetune.page.best_epoch": {"en": "Best epoch", "pt": "Melhor época"},
     "finetune.page.epochs_run": {"en": "Epochs run", "pt": "Épocas executadas"},
     "finetune.page.stopped_early": {"en": "stopped early", "pt": "parada antecipada"},
@@ -244,6 +263,9 @@ STRINGS = {
                                   "pt": "A execução terminou como **{state}**: {message}"},
     "finetune.page.all_runs": {"en": "All runs", "pt": "Todas as execuções"},
     "finetune.page.col_state": {"en": "State", "pt": "Estado"},
+    "finetune.page.col_val_acc": {"en": "Validation accuracy (best epoch)",
+                                  "pt": "Acurácia de validação (melhor época)"},
+    "finetune.page.col_test_acc": {"en": "Test accuracy", "pt": "Acurácia de teste"},
     "finetune.page.col_created": {"en": "Created", "pt": "Criada"},
     "finetune.page.preparing": {"en": "preparing", "pt": "preparando"},
 }

@@ -15,8 +15,9 @@ STRINGS = {
                                    "pt": "Retomando depois de {epochs} época(s) completa(s)."},
     "jobs.status.resume_fresh": {"en": "No complete checkpoint yet: starting again from the first epoch.",
                                        "pt": "Ainda não há checkpoint completo: recomeçando da primeira época."},
-    "jobs.status.done": {"en": "Finished: best validation accuracy {acc}.",
-                               "pt": "Concluída: melhor acurácia de validação {acc}."},
+    "jobs.status.done": {
+        "en": "Finished: validation accuracy {acc} at the best epoch (the one with the lowest validation loss).",
+        "pt": "Concluída: acurácia de validação de {acc} na melhor época (a de menor perda de validação)."},
     "jobs.status.terminated": {"en": "Stopped by a termination signal (the server was stopped?); it can be "
                                            "resumed.",
                                      "pt": "Parada por um sinal de término (o servidor foi desligado?); pode ser "
