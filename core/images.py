@@ -88,6 +88,28 @@ def open_rgb(source: Source, name: str | None = None, max_side: int | None = Non
     Raises:
         ImageRejected: with one sentence naming the file and the reason.
     """
+    im, _header = _open_upright(source, name, max_side or min_side)
+    if max_side and max(im.size) > max_side:
+        im.thumbnail((max_side, max_side), Image.Resampling.BILINEAR)
+    return im
+
+
+def square_rgb(source: Source, side: int, name: str | None = None) -> tuple[np.ndarray, tuple[int, int]]:
+    """A dataset cache's picture: ``open_rgb(source, min_side=side)`` made square by :func:`fit_square`.
+
+    Returns:
+        (uint8 [side, side, 3], the (width, height) the file's header declares, before any reduction).
+
+    Raises:
+        ImageRejected: as :func:`open_rgb` (limits are judged on the header's size, never the reduced one).
+    """
+    im, header = _open_upright(source, name, side)
+    return fit_square(im, side), header
+
+
+def _open_upright(source: Source, name: str | None, draft_side: int | None) -> tuple[Image.Image, tuple[int, int]]:
+    """Checked, decoded (a JPEG at a reduced scale whose sides stay >= ``draft_side``), upright RGB; and the
+    header's (width, height)."""
     label = name or (str(source) if isinstance(source, (str, Path)) else "image")
     if isinstance(source, bytes):
         if not source:
@@ -106,16 +128,17 @@ def open_rgb(source: Source, name: str | None = None, max_side: int | None = Non
             fmt = im.format or "unknown"
             if fmt not in ALLOWED_FORMATS:
                 raise ImageRejected.of("images.format", code="format", label=label, format=fmt)
-            w, h = im.size
+            w, h = im.size  # the header's size: every limit is judged on it, before any reduced decoding
             if w * h > MAX_PIXELS:
                 raise ImageRejected.of("images.too_many_pixels", code="too_large", label=label, width=w, height=h,
                                        limit=MAX_PIXELS // 1_000_000)
             if min(w, h) < MIN_SIDE:
                 raise ImageRejected.of("images.too_small", code="too_small", label=label, width=w, height=h)
             im.seek(0)  # first frame of animated GIFs and multi-page TIFFs
-            draft_side = max_side or min_side
             if draft_side and fmt in ("JPEG", "MPO"):
-                im.draft("RGB", (draft_side, draft_side))  # decode at a reduced scale: far less memory and time
+                # libjpeg decodes at 1/2, 1/4 or 1/8 scale, the smallest whose both sides stay >= draft_side:
+                # far less memory and time, and the later resize still only ever shrinks
+                im.draft("RGB", (draft_side, draft_side))
             im.load()
     except ImageRejected:
         raise
@@ -132,10 +155,7 @@ def open_rgb(source: Source, name: str | None = None, max_side: int | None = Non
         im = ImageOps.exif_transpose(im)  # phone photos lying on their side stand up
     except Exception:  # a broken EXIF block must not lose an otherwise good picture
         pass
-    im = _to_rgb(im)
-    if max_side and max(im.size) > max_side:
-        im.thumbnail((max_side, max_side), Image.Resampling.BILINEAR)
-    return im
+    return _to_rgb(im), (w, h)
 
 
 def is_image_name(path: str) -> bool:

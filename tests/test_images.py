@@ -198,6 +198,36 @@ def test_large_jpeg_is_reduced_while_decoding():
     assert max(capped.size) == 300
 
 
+def _photo_jpeg(size=(1024, 768), **kw) -> bytes:
+    """scikit-image's coffee photo at ``size`` as a JPEG (quality 90): real JPEG content, big enough for draft."""
+    from skimage import data as sk
+    return _save(Image.fromarray(sk.coffee()).resize(size, Image.Resampling.BILINEAR), "JPEG", quality=90, **kw)
+
+
+def test_square_rgb_judges_limits_on_the_header_not_the_reduced_decode(monkeypatch):
+    photo = _photo_jpeg()
+    arr, header = images.square_rgb(photo, 256, name="p.jpg")
+    assert arr.shape == (256, 256, 3) and header == (1024, 768)
+    assert open_rgb(photo, min_side=256).size == (512, 384)  # decoded at half scale ...
+    monkeypatch.setattr(images, "MAX_PIXELS", 1024 * 768 - 1)  # ... yet the limit sees 1024×768, not 512×384
+    with pytest.raises(ImageRejected) as err:
+        images.square_rgb(photo, 256, name="p.jpg")
+    assert err.value.code == "too_large" and err.value.params["width"] == 1024 and "1024×768" in str(err.value)
+
+
+@pytest.mark.parametrize("cut", [0.995, 0.9, 0.5, 0.01])
+def test_reduced_decoding_rejects_the_same_broken_jpegs_as_a_full_decode(cut):
+    photo = _photo_jpeg()
+    broken = photo[: int(len(photo) * cut)]
+    with pytest.raises(ImageRejected) as full:
+        open_rgb(broken)
+    with pytest.raises(ImageRejected) as reduced:
+        images.square_rgb(broken, 256)
+    assert (reduced.value.code, reduced.value.key) == (full.value.code, full.value.key)
+    assert full.value.code == "truncated"
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
 def test_fit_square_crops_the_centre_and_upscales_small_pictures():
     arr = np.zeros((40, 80, 3), np.uint8)
     arr[:, 20:60] = 255  # the centre square is white, the sides black

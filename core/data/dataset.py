@@ -23,7 +23,10 @@ from core.data.split import SPLIT_SEED, stratified_split
 from core.errors import UserError
 from core.notices import Notice
 
-FORMAT_VERSION = 1          # part of every id: a change in decoding makes new ids instead of stale caches
+# Part of every id. Bump it when the stored pixels for the same source would change (the reduced-scale JPEG
+# rule, the resize filter, the crop), so a new rule makes new ids instead of serving caches made by the old
+# one; changes that store the same bytes faster keep it, and so keep every stored dataset opening at once.
+FORMAT_VERSION = 1
 MIN_PER_CLASS = 2
 
 Progress = Callable[[float, Notice], None]   # (fraction 0..1, what is being done)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 import unicodedata
-from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
+from collections import defaultdict, deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +26,9 @@ from core.notices import Notice
 
 MIN_CACHE, MAX_CACHE = 32, 256
 DECODE_THREADS = max(1, min(4, os.cpu_count() or 1))
-DECODE_BATCH = 4 * DECODE_THREADS  # files read ahead of the decoders (bounds memory to a few files)
+DECODE_AHEAD = 4 * DECODE_THREADS  # files read ahead of the decoders, at most ...
+DECODE_AHEAD_BYTES = 64 * 1024 ** 2  # ... and at most this many bytes of them (one larger file still passes)
+PROGRESS_EVERY = 16                 # images between two progress notices while decoding
 
 ARCHIVE_SUFFIXES = frozenset({".zip", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".7z", ".rar", ".zst", ".jar"})
 REFUSED_SUFFIXES = frozenset({".eps", ".ps", ".pdf", ".psd", ".fits", ".fit", ".fts", ".svg", ".heic", ".heif",
@@ -107,7 +109,7 @@ def choose_size(short_sides: list[int]) -> int:
 def _probe_file(path: Path) -> tuple[int, int] | None:
     try:
         with open(path, "rb") as fh:
-            return imgs.probe_size(fh.read(zipsafe.PROBE_BYTES))
+            return zipsafe.probe_head(fh)
     except OSError:
         return None
 
@@ -136,23 +138,37 @@ def _ingest(builder: Builder, src: _Source) -> None:
             builder.progress(0.05 + 0.1 * k / max(n, 1), Notice.of("data.progress.headers", k=k, n=n))
     side = choose_size(short)
     builder.allocate(n, side)
-    done = 0
-    # Reading (and counting bytes) stays in this thread, in order; decoding runs in a few threads because
-    # Pillow releases the GIL while it decodes. A batch bounds how many files are held in memory at once.
-    with ThreadPoolExecutor(max_workers=DECODE_THREADS) as pool:
-        for start in range(0, n, DECODE_BATCH):
-            batch = []
-            for cand in src.candidates[start:start + DECODE_BATCH]:
-                try:
-                    payload = cand.read()
-                except imgs.ImageRejected as exc:
-                    batch.append((cand, exc))
-                    continue
-                batch.append((cand, pool.submit(_decode, payload, cand.rel, side)))
-            for cand, job in batch:
-                _store_one(builder, cand, job, index[cand.raw_class])
-            done += len(batch)
+    # Reading (and counting bytes) stays in this thread, in file order; decoding runs in a few threads, which
+    # Pillow lets run in parallel (it releases the GIL while it decodes and resizes). A sliding window keeps
+    # every decoder busy while bounding what is held: at most DECODE_AHEAD files and DECODE_AHEAD_BYTES.
+    ahead: deque[tuple[_Candidate, Future | imgs.ImageRejected, int]] = deque()
+    held = done = 0
+
+    def store_oldest() -> None:
+        nonlocal held, done
+        cand, job, nbytes = ahead.popleft()
+        _store_one(builder, cand, job, index[cand.raw_class])
+        held -= nbytes
+        done += 1
+        if done % PROGRESS_EVERY == 0 or done == n:
             builder.progress(0.15 + 0.8 * done / n, Notice.of("data.progress.decoding", k=done, n=n))
+
+    pool = ThreadPoolExecutor(max_workers=DECODE_THREADS, thread_name_prefix="decode")
+    try:
+        for cand in src.candidates:
+            while ahead and (len(ahead) >= DECODE_AHEAD or held >= DECODE_AHEAD_BYTES):
+                store_oldest()
+            try:
+                payload = cand.read()
+            except imgs.ImageRejected as exc:
+                ahead.append((cand, exc, 0))
+                continue
+            ahead.append((cand, pool.submit(_decode, payload, cand.rel, side), len(payload)))
+            held += len(payload)
+        while ahead:
+            store_oldest()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)  # after a refusal, files not yet started are dropped
     builder.skipped = src.skipped + builder.skipped
 
 
@@ -175,9 +191,8 @@ def _store_one(builder: Builder, cand: _Candidate, job, label: int) -> None:
 
 def _decode(payload: bytes, rel: str, side: int) -> tuple[np.ndarray, tuple[int, int], str, str]:
     """One file's bytes -> (S×S×3 uint8, original size, format, sha256); raises ImageRejected."""
-    im = imgs.open_rgb(payload, name=rel, min_side=side)
-    size = imgs.probe_size(payload) or im.size
-    return imgs.fit_square(im, side), size, _format_of(payload), hashlib.sha256(payload).hexdigest()
+    arr, size = imgs.square_rgb(payload, side, name=rel)
+    return arr, size, _format_of(payload), hashlib.sha256(payload).hexdigest()
 
 
 def _format_of(data: bytes) -> str:

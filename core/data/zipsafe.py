@@ -24,7 +24,8 @@ MAX_ENTRY_BYTES = 256 * 1024 ** 2
 MAX_RATIO = 100             # uncompressed / compressed for one entry, checked once it passes RATIO_FLOOR
 RATIO_FLOOR = 8 * 1024 ** 2
 CHUNK = 1024 * 1024
-PROBE_BYTES = 256 * 1024    # how much of a file the size probe may read
+PROBE_FIRST = 16 * 1024     # the size probe reads this much first (a JPEG's or PNG's header fits) ...
+PROBE_BYTES = 256 * 1024    # ... and at most this much (long EXIF or colour-profile blocks before the size)
 _DRIVE_RE = re.compile(r"^[A-Za-z]:")
 
 Reader = Callable[[], bytes]                          # the file's bytes (counted against the limits)
@@ -182,11 +183,20 @@ def _reader(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str, budget: Budg
     return read
 
 
+def probe_head(fh: BinaryIO) -> tuple[int, int] | None:
+    """The (width, height) a file's header declares, reading only a prefix of it (more only when needed)."""
+    head = fh.read(PROBE_FIRST)
+    size = imgs.probe_size(head)
+    if size is None and len(head) == PROBE_FIRST:
+        size = imgs.probe_size(head + fh.read(PROBE_BYTES - PROBE_FIRST))
+    return size
+
+
 def _prober(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Prober:
     def probe():
         try:  # only a prefix: a header pointing far into a compressed entry must not make us inflate it all
             with zf.open(info) as fh:
-                return imgs.probe_size(fh.read(PROBE_BYTES))
+                return probe_head(fh)
         except Exception:  # noqa: BLE001 - the full read reports the real problem
             return None
     return probe
