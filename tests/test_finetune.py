@@ -522,3 +522,96 @@ def test_pretrained_probe_beats_scratch_on_faces(tmp_path):
     assert probe["pretrained"] and not scratch["pretrained"]
     assert probe["best_val_acc"] >= 0.85
     assert probe["best_val_acc"] >= scratch["best_val_acc"] + 0.2
+
+
+# -------------------------------------------------------------------------------------- early stopping
+@pytest.fixture(scope="module")
+def noise_data(tmp_path_factory) -> str:
+    """Three classes of random-noise pictures: a linear probe fits the training images and stops improving on
+    validation after a couple of epochs."""
+    from PIL import Image
+    root = tmp_path_factory.mktemp("noise") / "noise"
+    rng = np.random.default_rng(5)
+    for c in ("a", "b", "c"):
+        (root / c).mkdir(parents=True)
+        for i in range(12):
+            Image.fromarray(rng.integers(0, 256, (32, 32, 3), dtype=np.uint8)).save(root / c / f"{i}.png")
+    return str(root)
+
+
+def test_early_stopping_stops_after_patience_and_exports_the_best_epoch(noise_data, tmp_path):
+    from safetensors.torch import load_file
+    run_dir = tmp_path / "run"
+    events = []
+    summary = fit(FinetuneConfig(data=noise_data, strategy="linear_probe", epochs=15, image_size=32, batch_size=8,
+                                 lr=0.05, patience=2, warmup_epochs=0.0), run_dir, on_progress=events.append)
+    rows = _rows(run_dir)
+    losses = [r["val_loss"] for r in rows]
+    best = int(np.argmin(losses)) + 1
+    assert summary["stopped_early"] and summary["best_epoch"] == best
+    assert summary["epochs_run"] == len(rows) == best + 2 < 15  # patience 2: two epochs without improvement
+    assert all(v >= losses[best - 1] for v in losses[best:])
+    assert summary["best_val_acc"] == pytest.approx(rows[best - 1]["val_acc"])
+    stop = [Notice.restore(e["notice"]) for e in events if _notice_key(e) == "finetune.msg.early_stop"]
+    assert len(stop) == 1 and stop[0].params == {"epoch": best + 2, "patience": 2, "best": best}
+    # the export holds the best epoch's weights, not the last epoch's
+    exported = load_file(str(run_dir / "export" / "model.safetensors"))
+    best_weights = load_file(str(run_dir / "best.safetensors"))
+    last = torch.load(run_dir / "checkpoint.pt", weights_only=True)
+    assert last["epoch"] == best + 2
+    assert all(torch.equal(exported[k], best_weights[k]) for k in exported)
+    assert not torch.equal(exported["classifier.weight"], last["model"]["classifier.weight"])
+    # results.json was evaluated with those weights: its accuracy is the best epoch's
+    assert json.loads((run_dir / "results.json").read_text())["val_acc"] == pytest.approx(rows[best - 1]["val_acc"])
+
+
+def test_without_patience_every_epoch_runs(noise_data, tmp_path):
+    summary = fit(FinetuneConfig(data=noise_data, strategy="linear_probe", epochs=6, image_size=32, batch_size=8,
+                                 lr=0.05, patience=0), tmp_path / "run")
+    assert summary["epochs_run"] == 6 and not summary["stopped_early"]
+
+
+def test_a_checkpoint_with_other_parameter_groups_is_one_sentence(noise_data, tmp_path):
+    cfg = FinetuneConfig(data=noise_data, strategy="linear_probe", epochs=2, image_size=32, batch_size=8)
+    run_dir = tmp_path / "run"
+    with pytest.raises(Cancelled):
+        fit(cfg, run_dir, on_progress=lambda e: None, should_stop=lambda: (run_dir / "checkpoint.pt").exists())
+    ckpt = torch.load(run_dir / "checkpoint.pt", weights_only=True)
+    ckpt["optimizer"]["param_groups"].append(dict(ckpt["optimizer"]["param_groups"][0], params=[]))
+    torch.save(ckpt, run_dir / "checkpoint.pt")
+    with pytest.raises(UserError, match="other parameter groups"):
+        fit(cfg, run_dir, resume=True)
+
+
+# ------------------------------------------------------------------ the export predicts like training
+def test_export_predicts_the_validation_images_like_the_trained_model(tmp_path, monkeypatch):
+    """Digits written as a folder (8x8 originals, the hardest case for resampling): the export, given the
+    original files or the stored images, reproduces the trained model's predictions on the validation split."""
+    from PIL import Image
+    from safetensors.torch import load_file
+    from core.data import open_dataset, write_demo
+    from core.finetune import predict_logits
+    from core.finetune.loop import Progress, Trainer
+    monkeypatch.setenv("CNNLAB_DATA_DIR", str(tmp_path / "data"))
+    folder = tmp_path / "digits"
+    write_demo("digits", folder)
+    cfg = FinetuneConfig(data=str(folder), strategy="linear_probe", epochs=3, image_size=64, patience=0)
+    run_dir = tmp_path / "run"
+    fit(cfg, run_dir)
+    results = json.loads((run_dir / "results.json").read_text())
+    ds = open_dataset(cfg.data)
+    trained = Trainer(cfg, Progress(None, None))  # the training-side view: cache -> device -> resize -> crop
+    trained.model.load_state_dict(load_file(str(run_dir / "best.safetensors")))
+    _, acc, logits = trained.evaluate(trained.val)
+    assert acc == pytest.approx(results["val_acc"], abs=1e-6)
+    val = ds.split["val"]
+    y = torch.as_tensor(np.asarray(ds.labels)[val])
+    originals = [Image.open(folder / ds.files[i]).convert("RGB") for i in val]
+    stored = [Image.fromarray(ds.images[i]) for i in val]
+    for images in (originals, stored):
+        exported = predict_logits(run_dir, images)
+        agree = (exported.argmax(1) == logits.argmax(1)).float().mean().item()
+        assert agree >= 0.98
+        correct = int((exported.argmax(1) == y).sum())
+        assert abs(correct - round(results["val_acc"] * len(val))) <= 1
+        assert (exported - logits).abs().max().item() < 1e-3  # measured: 2.6e-5 (float32 rounding)

@@ -31,7 +31,7 @@ def test_old_runs_list_with_their_states_and_messages(old_runs):
     assert {rid: r["state"] for rid, r in rows.items()} == {DONE: "done", FAILED: "failed", CANCELLED: "cancelled"}
     assert rows[DONE]["model"] == "shufflenet_v2_x1_0" and rows[DONE]["strategy"] == "linear_probe"
     # statuses from before notices: code + args became a notice, rendered in either language
-    assert jobs.status_notice(rows[DONE]).text("pt").startswith("Concluída: melhor acurácia de validação")
+    assert jobs.status_notice(rows[DONE]).text("pt").startswith("Concluída: acurácia de validação de 33.3%")
     assert jobs.status_notice(rows[FAILED]).key == "data.not_a_source"
     assert "/tmp/fx/missing-folder" in jobs.status_notice(rows[FAILED]).text("pt")
     assert jobs.status_notice(rows[CANCELLED]).text("pt") == "Cancelada antes de rodar."

@@ -26,8 +26,13 @@ _AUX_MODELS = ("googlenet", "inception_v3")
 
 
 def export_config(architecture: str, library: str, classes: list[str], preprocess, head: dict,
-                  transform_input: bool, training: dict) -> dict:
-    """``export/config.json``: what a user needs to rebuild and use the model, from plain values."""
+                  transform_input: bool, training: dict, dataset_side: int | None = None) -> dict:
+    """``export/config.json``: what a user needs to rebuild and use the model, from plain values.
+
+    ``dataset_side``: training saw every image through the dataset's cache (short side resized to this,
+    centre-cropped square) before the model's own resize and crop; prediction does the same first, so the
+    export predicts like the model did in training (the pixels differ otherwise, most for small originals).
+    """
     n = len(classes)
     ctor = ({"aux_logits": False, "transform_input": transform_input, "init_weights": False}
             if architecture in _AUX_MODELS else {})
@@ -41,7 +46,8 @@ def export_config(architecture: str, library: str, classes: list[str], preproces
                 f"ReLU(), Dropout({head['dropout']}), Linear({head['hidden']}, {n}))")
     how += "; then model.load_state_dict(safetensors.torch.load_file('model.safetensors'))"
     return {"format": EXPORT_FORMAT, "architecture": architecture, "library": library, "num_classes": n,
-            "class_names": list(classes), "preprocess": {**preprocess.to_dict(), "crop_pct": preprocess.crop_pct},
+            "class_names": list(classes),
+            "preprocess": {**preprocess.to_dict(), "crop_pct": preprocess.crop_pct, "dataset_side": dataset_side},
             "head": head, "constructor_kwargs": ctor, "load": how, "training": training}
 
 

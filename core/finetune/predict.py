@@ -24,8 +24,19 @@ def predict(run_dir: Path, images: list, top: int = 5) -> list[list[dict]]:
 
 
 def predict_logits(run_dir: Path, images: list) -> torch.Tensor:
-    """Raw logits of the exported model for PIL images (float32, ``[n, classes]``)."""
-    model, _, pre = load_export(run_dir)
+    """Raw logits of the exported model for PIL images (float32, ``[n, classes]``).
+
+    Each image goes the way training images went: first to the dataset's square side (when the export
+    records it), then through the model's own resize, crop and normalisation.
+    """
+    model, cfg, pre = load_export(run_dir)
+    side = cfg["preprocess"].get("dataset_side")
     tf = pre.transform()
     with torch.inference_mode():
-        return model(torch.stack([tf(im) for im in images])).float()
+        return model(torch.stack([tf(_as_trained(im, side)) for im in images])).float()
+
+
+def _as_trained(image, side: int | None):
+    from PIL import Image
+    from core.images import fit_square
+    return image if not side else Image.fromarray(fit_square(image.convert("RGB"), int(side)))

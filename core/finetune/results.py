@@ -75,7 +75,8 @@ def finish(trainer, folder: RunFolder, state: dict, rows: list[dict]) -> dict:
         transform_input=bool(getattr(trainer.model, "transform_input", False)),
         training={"strategy": trainer.cfg.strategy, "dataset": trainer.ds.name, "dataset_id": trainer.ds.id,
                   "best_epoch": summary["best_epoch"], "best_val_acc": summary["best_val_acc"],
-                  "weights_source": summary["weights_source"]})
+                  "weights_source": summary["weights_source"]},
+        dataset_side=getattr(trainer.ds, "cache_size", None))
     summary["export"] = str(folder.write_export(best, config))
     folder.write_results(results)
     return summary
