@@ -1,11 +1,15 @@
-"""CNN Transfer Lab: the router. Sidebar frame (language, device) and navigation over pages/."""
+"""CNN Transfer Lab: the router. Sidebar frame (language, device) and navigation over pages/.
+
+Nothing here imports torch: it takes seconds, and every page waits for the router before drawing anything.
+"""
+import sys
 from pathlib import Path
 
 import streamlit as st
 
 from core.i18n import LANGUAGES, normalize_lang
 from core.settings import setup_logging
-from ui import ROUTER_SEEN, WANTED_PAGE, cached_device_info, tr
+from ui import ROUTER_SEEN, WANTED_PAGE, cached_device_info, device_caption, known_device_info, tr
 
 setup_logging()
 st.set_page_config(page_title="CNN Transfer Lab", page_icon="🧠", layout="wide")
@@ -18,6 +22,7 @@ st.session_state.lang_picker = st.session_state.lang
 st.sidebar.selectbox("🌐 Language / Idioma", options=list(LANGUAGES), format_func=LANGUAGES.get, key="lang_picker",
                      on_change=lambda: st.session_state.update(lang=st.session_state.lang_picker))
 st.query_params["lang"] = st.session_state.lang
+device_slot = st.sidebar.container()  # under the language picker, whenever it is filled
 _ = tr()
 
 HERE = Path(__file__).parent
@@ -35,13 +40,16 @@ wanted = st.session_state.pop(WANTED_PAGE, None)  # a deep link that arrived bef
 if wanted and Path(wanted).stem != page.url_path and (HERE / wanted).exists():
     st.switch_page(wanted)
 
-with st.sidebar:
-    info = cached_device_info()
-    st.caption(_("app.device"))
-    if info["kind"] == "cuda":
-        st.markdown(_("app.device_cuda", name=info["name"], memory_gb=info["memory_gb"]))
-    else:
-        st.markdown(_("app.device_cpu", threads=info["cpu_threads"]))
-    st.caption(_("app.versions", **info))
+# The device line: without torch when no GPU can be visible; otherwise torch must answer, and unless a page has
+# already imported it, the answer comes after the page has drawn (a page that stops early leaves the line
+# to the next run).
+info = known_device_info() or (cached_device_info() if "torch" in sys.modules else None)
+if info is not None:
+    with device_slot:
+        device_caption(info)
 
 page.run()
+
+if info is None:
+    with device_slot:
+        device_caption(cached_device_info())

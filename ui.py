@@ -63,8 +63,27 @@ def cached_model(name: str, pretrained: bool = True):
 
 @st.cache_data(show_spinner=False)
 def cached_device_info() -> dict:
+    """The device as torch sees it (imports torch: seconds, once per server)."""
     from core.device import device_info
     return device_info()
+
+
+@st.cache_data(show_spinner=False)
+def known_device_info() -> dict | None:
+    """The device without importing torch, or ``None`` when a GPU may be visible and only torch can tell."""
+    from core.device import known_device_info as known
+    return known()
+
+
+def device_caption(info: dict) -> None:
+    """The sidebar's device lines: GPU name and memory, or the CPU cores; then the library versions."""
+    _ = tr()
+    st.caption(_("app.device"))
+    if info["kind"] == "cuda":
+        st.markdown(_("app.device_cuda", name=info["name"], memory_gb=info["memory_gb"]))
+    else:
+        st.markdown(_("app.device_cpu", cores=info["cpu_cores"]))
+    st.caption(_("app.versions", **info))
 
 
 def weights_notice(weights, model_label: str) -> None:
@@ -77,4 +96,5 @@ def weights_notice(weights, model_label: str) -> None:
         st.caption(_("common.weights_source", source=source))
 
 
-__all__ = ["LANGUAGES", "routed", "lang", "tr", "user_errors", "cached_model", "cached_device_info", "weights_notice"]
+__all__ = ["LANGUAGES", "routed", "lang", "tr", "user_errors", "cached_model", "cached_device_info",
+           "known_device_info", "device_caption", "weights_notice"]

@@ -1,4 +1,8 @@
-"""The whole app runs through AppTest: every page, both languages, and the language survives page changes."""
+"""The whole app runs through AppTest: every page, both languages, and the language survives page changes.
+The router needs no torch: the home page draws without it."""
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,10 +28,61 @@ def test_every_page_runs_without_exception(page, lang):
 
 
 def test_home_is_default_and_sidebar_shows_device():
+    from core.device import device_info
     at = _app().run()
     assert not at.exception
     assert at.title[0].value == "CNN Transfer Lab"
-    assert any("CPU" in m.value or "GPU" in m.value for m in at.sidebar.markdown)
+    info = device_info()  # what torch says, line for line
+    if info["kind"] == "cuda":
+        expected = f"GPU: {info['name']} ({info['memory_gb']} GB)"
+    else:
+        expected = f"CPU only, {info['cpu_cores']} cores"
+    assert expected in [m.value for m in at.sidebar.markdown]
+    assert f"torch {info['torch']} · torchvision {info['torchvision']} · timm {info['timm']}" in [
+        c.value for c in at.sidebar.caption]
+
+
+def test_the_device_known_without_torch_is_what_torch_says(monkeypatch):
+    from core import device
+    known, full = device.known_device_info(), device.device_info()
+    if known is not None:  # no GPU can be visible: then torch must agree that there is none
+        assert full["kind"] == "cpu"
+        assert {k: full[k] for k in known} == known
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "")
+    assert device.cuda_ruled_out()
+
+
+def _home_in_a_fresh_process(prelude: str = "") -> dict:
+    """Run the home page through AppTest in a new process (so torch is not already imported by other tests)."""
+    code = (f"{prelude}\n"
+            "import json, sys; from streamlit.testing.v1 import AppTest\n"
+            "at = AppTest.from_file('app.py', default_timeout=120).run()\n"
+            "print(json.dumps({'exception': [e.value for e in at.exception], 'title': at.title[0].value,\n"
+            "                  'sidebar': [m.value for m in at.sidebar.markdown], 'torch': 'torch' in sys.modules}))")
+    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=180)
+    assert res.returncode == 0, res.stderr[-2000:]
+    return json.loads(res.stdout.splitlines()[-1])
+
+
+def test_the_home_page_imports_no_torch():
+    """Importing torch takes seconds and the router runs before every page: home must draw without it where no
+    GPU can be visible (where one may be, torch answers for the sidebar after the page, see the next test)."""
+    from core.device import cuda_ruled_out, known_device_info
+    home = _home_in_a_fresh_process()
+    assert not home["exception"] and home["title"] == "CNN Transfer Lab"
+    if cuda_ruled_out():
+        assert home["torch"] is False, "something on the way to the home page imports torch"
+        assert home["sidebar"] == [f"CPU only, {known_device_info()['cpu_cores']} cores"]
+
+
+def test_where_a_gpu_may_be_visible_torch_draws_the_device_line_after_the_page():
+    from core.device import device_info
+    home = _home_in_a_fresh_process("import core.device; core.device.cuda_ruled_out = lambda: False")
+    assert not home["exception"] and home["title"] == "CNN Transfer Lab" and home["torch"] is True
+    info = device_info()
+    expected = (f"GPU: {info['name']} ({info['memory_gb']} GB)" if info["kind"] == "cuda"
+                else f"CPU only, {info['cpu_cores']} cores")
+    assert home["sidebar"] == [expected]
 
 
 def test_language_choice_survives_page_changes():

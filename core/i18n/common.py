@@ -5,7 +5,7 @@ STRINGS = {
     "app.language": {"en": "Language", "pt": "Idioma"},
     "app.device": {"en": "Device", "pt": "Dispositivo"},
     "app.device_cuda": {"en": "GPU: {name} ({memory_gb} GB)", "pt": "GPU: {name} ({memory_gb} GB)"},
-    "app.device_cpu": {"en": "CPU only, {threads} threads", "pt": "Apenas CPU, {threads} threads"},
+    "app.device_cpu": {"en": "CPU only, {cores} cores", "pt": "Apenas CPU, {cores} núcleos"},
     "app.versions": {"en": "torch {torch} · torchvision {torchvision} · timm {timm}",
                      "pt": "torch {torch} · torchvision {torchvision} · timm {timm}"},
     "app.section_learn": {"en": "Learn", "pt": "Aprender"},
