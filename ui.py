@@ -8,6 +8,7 @@ import streamlit as st
 
 from core.errors import UserError
 from core.i18n import DEFAULT_LANG, LANGUAGES, Translator, normalize_lang
+from core.settings import raise_unexpected
 
 _log = logging.getLogger("core.ui")
 
@@ -43,15 +44,21 @@ def tr() -> Translator:
 
 @contextmanager
 def user_errors():
-    """Show a ``UserError`` as one sentence in the page's language; log anything else and show a short message,
-    never a traceback."""
+    """Show a ``UserError`` as one sentence in the page's language.
+
+    Anything else is a bug, not the person's input: its traceback goes to the log and the page says so in one
+    sentence, never a traceback. Under test (``CNNLAB_RAISE_UNEXPECTED``, set by tests/conftest.py) it is raised
+    again, so that a crash fails AppTest and shows in the browser instead of passing for a red message.
+    """
     try:
         yield
     except UserError as exc:
         st.error(exc.text(lang()))
     except Exception as exc:  # noqa: BLE001
         _log.exception("page failed")
-        st.error(f"{type(exc).__name__}: {exc}")
+        if raise_unexpected():
+            raise
+        st.error(tr()("common.unexpected", kind=type(exc).__name__))
 
 
 @st.cache_resource(show_spinner=False, max_entries=1)

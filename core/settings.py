@@ -36,6 +36,12 @@ def offline() -> bool:
                ("CNNLAB_OFFLINE", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
 
 
+def raise_unexpected() -> bool:
+    """True under test (``CNNLAB_RAISE_UNEXPECTED``): a page re-raises an unexpected exception instead of turning
+    it into one sentence, so that AppTest and the browser tests see the crash."""
+    return os.environ.get("CNNLAB_RAISE_UNEXPECTED", "").strip() not in ("", "0")
+
+
 @functools.lru_cache(maxsize=16)
 def host_reachable(host: str, port: int = 443, timeout: float = 1.5) -> bool:
     """Whether a TCP connection to ``host`` opens within ``timeout`` seconds (so no call hangs without a network)."""

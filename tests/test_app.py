@@ -1,6 +1,7 @@
 """The whole app runs through AppTest: every page, both languages, and the language survives page changes.
-The router needs no torch: the home page draws without it."""
+A crash inside a page is seen (tests/conftest.py sets CNNLAB_RAISE_UNEXPECTED); the router needs no torch."""
 import json
+import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -24,13 +25,14 @@ def test_every_page_runs_without_exception(page, lang):
     at.run()
     at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
     assert at.query_params["lang"] == lang
 
 
 def test_home_is_default_and_sidebar_shows_device():
     from core.device import device_info
     at = _app().run()
-    assert not at.exception
+    assert not at.exception and not at.error
     assert at.title[0].value == "CNN Transfer Lab"
     info = device_info()  # what torch says, line for line
     if info["kind"] == "cuda":
@@ -83,6 +85,33 @@ def test_where_a_gpu_may_be_visible_torch_draws_the_device_line_after_the_page()
     expected = (f"GPU: {info['name']} ({info['memory_gb']} GB)" if info["kind"] == "cuda"
                 else f"CPU only, {info['cpu_cores']} cores")
     assert home["sidebar"] == [expected]
+
+
+def test_a_crash_inside_a_page_fails_under_test_and_is_one_sentence_in_production(monkeypatch, caplog):
+    """user_errors() turns a UserError into a sentence; a TypeError is a bug, and a test must see it."""
+    import core.receptive_field
+
+    def broken(*args, **kwargs):
+        raise TypeError("stack_fields() got an unexpected keyword argument")
+
+    monkeypatch.setattr(core.receptive_field, "stack_fields", broken)
+    at = _app().run()
+    at.switch_page("pages/architectures.py").run()
+    assert len(at.exception) == 1  # Streamlit's crash box (its text redacted by showErrorDetails = "none")
+    assert not at.error
+
+    monkeypatch.delenv("CNNLAB_RAISE_UNEXPECTED")  # production: one sentence, the traceback in the log
+    with caplog.at_level(logging.ERROR, logger="core"):
+        at = _app()
+        at.query_params["lang"] = "pt"
+        at.run()
+        at.switch_page("pages/architectures.py").run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "Algo deu errado do nosso lado (TypeError), não com o que você informou: tente de novo e, se voltar a "
+        "acontecer, avise quem mantém este servidor, cujo log tem os detalhes."]
+    logged = [r for r in caplog.records if r.name == "core.ui"]
+    assert logged and logged[0].exc_info[0] is TypeError
 
 
 def test_language_choice_survives_page_changes():

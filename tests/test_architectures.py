@@ -212,12 +212,13 @@ def test_page_renders_in_both_languages(lang):
     at.run()
     at.switch_page("pages/architectures.py").run()
     assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
     title = {"en": "Architectures side by side", "pt": "Arquiteturas lado a lado"}[lang]
     assert at.title[0].value == title
     assert len(at.dataframe) >= 3  # comparison, layer table, 3×3 stack
     # a size too small for AlexNet: a sentence with the smallest size, and the other models still render
     at.number_input(key="arch_size").set_value(32).run()
-    assert not at.exception
+    assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]
     assert any("63 px" in w.value for w in at.warning)
     assert len(at.dataframe[0].value) == 5
 
@@ -236,6 +237,7 @@ def test_page_latency_table_for_a_small_model_is_measured_once(monkeypatch):
     at.number_input(key="arch_size").set_value(72).run()
     at.toggle(key="arch_latency").set_value(True).run()
     assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
     lat = at.dataframe[1].value  # comparison, then latency
     assert list(lat.iloc[0])[0] == "SqueezeNet 1.1" and lat.iloc[0, 1] > 0 and lat.iloc[0, 2] > 0
     at.run()  # a rerun shows the cached numbers: the page's cache is the only one

@@ -1,5 +1,6 @@
 """The whole app in a real headless Chromium (Debian's), driven by Playwright, against `streamlit run`."""
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -31,7 +32,7 @@ def _free_port():
 def server(tmp_path_factory):
     port = _free_port()
     env = os.environ.copy()
-    env["CNNLAB_DATA_DIR"] = str(tmp_path_factory.mktemp("browser-data"))
+    env["CNNLAB_DATA_DIR"] = str(tmp_path_factory.mktemp("browser-data"))  # CNNLAB_RAISE_UNEXPECTED comes too
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                              "--server.address", "127.0.0.1", "--server.headless", "true"],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -77,6 +78,13 @@ def wait_idle(page, timeout_ms=120_000):
     page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms)
 
 
+def assert_no_error(page, where=""):
+    """No crash box and no red message: every page this file opens gets valid input."""
+    crashes = page.locator("[data-testid='stException']")
+    errors = page.locator("[data-testid='stAlertContentError']")
+    assert crashes.count() == 0 and errors.count() == 0, (where, crashes.all_inner_texts(), errors.all_inner_texts())
+
+
 def shot(page, name):
     out = Path(os.environ.get("CNNLAB_SCREENSHOTS", ROOT / "screenshots" / "tmp"))
     out.mkdir(parents=True, exist_ok=True)
@@ -91,19 +99,23 @@ def test_deep_link_on_a_fresh_server_goes_through_the_router(server, page):
     assert sidebar.get_by_text("Language / Idioma").is_visible()     # app.py's sidebar is there
     assert page.get_by_role("heading", name="Conjuntos de dados", exact=False).first.is_visible()
     assert "/data" in page.url
+    assert_no_error(page)
 
 
 def test_home_renders_and_language_switch_persists_across_pages(server, page):
     page.goto(server["url"] + "/?lang=en")
     wait_idle(page)
     assert page.get_by_role("heading", name="The ideas, and where to see them").is_visible()
-    assert page.locator("[data-testid='stException']").count() == 0
+    assert_no_error(page)
+    device = page.locator("[data-testid='stSidebar']").get_by_text(re.compile(r"^(CPU only, \d+ cores|GPU: .+ GB\))$"))
+    assert device.count() == 1  # the sidebar's device line, drawn without delaying the page
     shot(page, "home_en")
     # switch language in the sidebar
     page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").click()
     page.get_by_role("option", name="Português (Brasil)").click()
     page.get_by_role("heading", name="As ideias, e onde vê-las").wait_for(timeout=60_000)
     assert "lang=pt" in page.url
+    assert_no_error(page)
     shot(page, "home_pt")
     # a refresh keeps the language (query parameter)
     page.reload()
@@ -117,7 +129,7 @@ def test_every_page_opens_without_error(server, page):
         for stem in pages:
             page.goto(f"{server['url']}/{stem}?lang={lang}")
             wait_idle(page)
-            assert page.locator("[data-testid='stException']").count() == 0, (stem, lang)
+            assert_no_error(page, (stem, lang))
             shot(page, f"{stem}_{lang}")
 
 
@@ -141,7 +153,7 @@ def test_user_path_dataset_then_finetune_then_download(server, page):
     page.get_by_role("button", name="Check and store").click()
     page.get_by_role("heading", name="Report").wait_for(timeout=120_000)
     wait_idle(page)
-    assert page.locator("[data-testid='stException']").count() == 0
+    assert_no_error(page)
     shot(page, "flow_data_en")
 
     page.goto(server["url"] + "/finetune?lang=en")
@@ -152,7 +164,7 @@ def test_user_path_dataset_then_finetune_then_download(server, page):
     # the run trains in a worker process; the page only reads its folder and shows the results at the end
     page.get_by_role("heading", name="Results").wait_for(timeout=300_000)
     wait_idle(page)
-    assert page.locator("[data-testid='stException']").count() == 0
+    assert_no_error(page)
     download = page.locator("[data-testid='stDownloadButton']", has_text="Download the model")
     download.wait_for(timeout=60_000)
     with page.expect_download() as dl:
@@ -169,4 +181,5 @@ def test_user_path_dataset_then_finetune_then_download(server, page):
     page.goto(server["url"] + "/finetune?lang=pt")
     wait_idle(page)
     page.get_by_role("heading", name="Resultados").wait_for(timeout=60_000)
+    assert_no_error(page)
     shot(page, "flow_finetune_pt")

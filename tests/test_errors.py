@@ -265,6 +265,7 @@ def test_architectures_page_shows_the_size_error_in_portuguese():
     at.multiselect(key="arch_models").set_value(["alexnet", "squeezenet1_1"]).run()
     at.number_input(key="arch_size").set_value(32).run()
     assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]  # a model that cannot take 32 px is a warning in its row
     warnings = [w.value for w in at.warning]
     assert any("AlexNet precisa de uma entrada de pelo menos 63 px" in w for w in warnings), warnings
     assert not any("needs an input" in w for w in warnings), warnings
@@ -289,6 +290,7 @@ def test_finetune_page_shows_a_failed_runs_error_in_portuguese(data_dir):
                                           image_size=32))
     try:
         at = _page("pages/finetune.py", "pt", run=rid)
+        assert not at.error, [e.value for e in at.error]  # the run failed, the page did not
         warnings = [w.value for w in at.warning]
         assert any("Conjunto de demonstração desconhecido 'nope'" in w for w in warnings), warnings
         assert not any("Unknown demo set" in w for w in warnings), warnings

@@ -26,5 +26,9 @@ STRINGS = {
     "common.weights_kind.download": {"en": "downloaded", "pt": "baixados"},
     "common.weights_kind.random": {"en": "random initialisation", "pt": "inicialização aleatória"},
     "common.model": {"en": "Model", "pt": "Modelo"},
-    "common.error": {"en": "Error: {msg}", "pt": "Erro: {msg}"},
+    "common.unexpected": {
+        "en": "Something went wrong on our side ({kind}), not with what you entered: try again, and if it happens "
+              "again tell whoever runs this server, whose log has the details.",
+        "pt": "Algo deu errado do nosso lado ({kind}), não com o que você informou: tente de novo e, se voltar a "
+              "acontecer, avise quem mantém este servidor, cujo log tem os detalhes."},
 }
