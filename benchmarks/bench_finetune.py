@@ -51,8 +51,17 @@ def bench_probe(image_size: int, epochs: int) -> dict:
             "goal": "<= 0.05", "ok": ratio <= 0.05, "best_val_acc": s["best_val_acc"]}
 
 
+def _round_images(run: Trainer, steps: int) -> int:
+    """Images one timed round processes: ``steps`` batches, but never past the end of the training split
+    (``train_epoch(max_steps=...)`` stops at the epoch's end; a trailing batch of one is skipped)."""
+    n, bs = len(run.train), run.batch_size
+    images = min(steps * bs, n)
+    return images - 1 if images == n and n % bs == 1 else images
+
+
 def _hand_loop_factory(run: Trainer, steps: int):
-    """A minimal PyTorch loop: the same architecture, batch and resolution, plain AdamW, no extras."""
+    """A minimal PyTorch loop: the same architecture, batch and resolution, plain AdamW, no extras; it
+    processes exactly the images one of our rounds processes."""
     import copy
     model = copy.deepcopy(run.model)
     for p in model.parameters():
@@ -61,18 +70,16 @@ def _hand_loop_factory(run: Trainer, steps: int):
     opt = torch.optim.AdamW(model.parameters(), lr=run.lr, weight_decay=run.cfg.weight_decay,
                             **({"fused": True} if run.cuda else {}))
     crit = torch.nn.CrossEntropyLoss()
-    bs = run.batch_size
-    n = len(run.train)
+    bs, images = run.batch_size, _round_images(run, steps)
     x_all = ((center_crop(run.train.x, run.image_size).float() / 255 - run.mean) / run.std)
     if run.cuda:
         x_all = x_all.contiguous(memory_format=torch.channels_last)
     y_all = run.train.y
 
-    def go() -> float:
+    def go() -> tuple[int, float]:
         t0 = time.perf_counter()
-        for i in range(steps):
-            s = (i * bs) % max(1, n - bs)
-            x, y = x_all[s:s + bs], y_all[s:s + bs]
+        for s in range(0, images, bs):
+            x, y = x_all[s:min(s + bs, images)], y_all[s:min(s + bs, images)]
             with torch.autocast(run.device.type, dtype=torch.bfloat16, enabled=run.amp_dtype is not None):
                 out = model(x)
             loss = crit(out.float(), y)
@@ -81,22 +88,22 @@ def _hand_loop_factory(run: Trainer, steps: int):
             opt.step()
         if run.cuda:
             torch.cuda.synchronize()
-        return steps * bs / (time.perf_counter() - t0)
+        return images, time.perf_counter() - t0
     return go
 
 
 def _ours_factory(run: Trainer, steps: int):
     epoch = [10]
 
-    def go() -> float:
+    def go() -> tuple[int, float]:
         epoch[0] += 1
         if run.cuda:
             torch.cuda.synchronize()
         t0 = time.perf_counter()
-        run.train_epoch(epoch[0], 100, 0, 0.0, max_steps=steps)
+        _, _, seen = run.train_epoch(epoch[0], 100, 0, 0.0, max_steps=steps)  # the images it really processed
         if run.cuda:
             torch.cuda.synchronize()
-        return steps * run.batch_size / (time.perf_counter() - t0)
+        return seen, time.perf_counter() - t0
     return go
 
 
@@ -108,13 +115,18 @@ def bench_throughput(model: str, image_size: int, batch_size: int, steps: int, r
     ours, hand = _ours_factory(run, steps), _hand_loop_factory(run, steps)
     ours_steps, hand_steps = _ours_factory(run, 2), _hand_loop_factory(run, 2)
     ours_steps(), hand_steps()  # warm-up: allocator, cudnn autotuning, lazy init
-    a, b = [], []
+    a, b, counts = [], [], set()
     for _ in range(rounds):  # alternate, so that load from other processes hits both alike
-        a.append(ours())
-        b.append(hand())
+        for side, out in ((ours, a), (hand, b)):
+            images, seconds = side()
+            counts.add(images)
+            out.append(images / seconds)
+    if len(counts) != 1:
+        raise RuntimeError(f"the two loops processed different numbers of images: {sorted(counts)}")
     ratio = statistics.median(a) / statistics.median(b)
     return {"model": model, "device": run.device.type, "image_size": image_size, "batch_size": batch_size,
             "augment": augment, "amp": str(run.amp_dtype), "channels_last": run.cuda,
+            "images_per_round": counts.pop(), "train_images": len(run.train),
             "ours_img_s": [round(v, 1) for v in a], "hand_img_s": [round(v, 1) for v in b],
             "ratio_median": round(ratio, 3), "threads": torch.get_num_threads()}
 
