@@ -50,3 +50,22 @@ def test_every_page_goes_through_the_router():
 def test_concept_map_links_to_existing_pages():
     from core.concepts import CONCEPTS
     assert all((ROOT / "pages" / f"{c.page}.py").exists() for c in CONCEPTS)
+
+
+def test_only_core_runs_spells_the_run_folders_file_names():
+    """One owner per file format: everyone else asks core.runs (RunFolder) for a run's files."""
+    names = re.compile(r"""["'](job\.json|status\.json|progress\.json|metrics\.jsonl|checkpoint\.pt|"""
+                       r"""best\.safetensors|results\.json|summary\.json)["']""")
+    files = [*(ROOT / "core").rglob("*.py"), *(ROOT / "pages").glob("*.py"), ROOT / "ui.py", ROOT / "app.py"]
+    offenders = sorted(str(p.relative_to(ROOT)) for p in files
+                       if p != ROOT / "core" / "runs.py" and "i18n" not in p.parts
+                       and names.search(p.read_text(encoding="utf-8")))
+    assert offenders == []
+
+
+def test_training_never_imports_the_job_manager():
+    """Data flows one way: jobs imports finetune; finetune (and data, zoo, runs) never import jobs or the CLI."""
+    pattern = re.compile(r"^\s*(from core(\.jobs| import jobs)|import core\.jobs|from core\.cli|import core\.cli)", re.M)
+    lower = [*(ROOT / "core" / "finetune").rglob("*.py"), *(ROOT / "core" / "data").rglob("*.py"),
+             *(ROOT / "core" / "zoo").rglob("*.py"), ROOT / "core" / "runs.py", ROOT / "core" / "notices.py"]
+    assert sorted(str(p.relative_to(ROOT)) for p in lower if pattern.search(p.read_text(encoding="utf-8"))) == []
