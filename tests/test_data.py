@@ -366,6 +366,76 @@ def test_utf8_names_without_the_flag_are_read_as_utf8(env):
     assert ds.classes == ["maç", "pera"]
 
 
+class OemName(zipfile.ZipInfo):
+    """An entry named as Windows' built-in zip ("Send to > Compressed folder") names it: the bytes of the OEM
+    code page (cp850 on Brazilian Windows, cp437 on US Windows) and no UTF-8 flag (bit 0x800)."""
+
+    def __init__(self, name: str, codepage: str):
+        super().__init__(name.encode(codepage).decode("cp437"))  # zipfile's own reading of those bytes
+
+    def _encodeFilenameFlags(self):  # zipfile would write a non-ASCII name as UTF-8 with the flag set
+        return self.filename.encode("cp437"), self.flag_bits & ~0x800
+
+
+def windows_zip(path: Path, entries: dict[str, bytes], codepage: str = "cp850") -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, payload in entries.items():
+            zf.writestr(OemName(name, codepage), payload)
+    raw = path.read_bytes()
+    with zipfile.ZipFile(path) as zf:  # on disk: the code page's bytes, in both headers, and no flag
+        for info, name in zip(zf.infolist(), entries):
+            assert not info.flag_bits & 0x800 and raw.count(name.encode(codepage)) >= 2
+    return path
+
+
+PORTUGUESE = ["maçã", "limão", "pêssego", "coração", "Água", "Ônibus", "Índio", "Último", "Éramos", "óculos",
+              "à vista", "nº 1 e 2ª", "ÁÀÂÃÉÊÍÓÔÕÚÜÇ áàâãéêíóôõúüç"]
+
+
+def test_windows_zip_names_in_cp850_read_as_typed(env):
+    entries = {f"Coleção de fotos/{c}/{i}.png": img_bytes(10 * k + i) for k, c in enumerate(PORTUGUESE)
+               for i in range(2)}
+    z = windows_zip(env.dir / "windows.zip", entries)
+    with zipfile.ZipFile(z) as zf:  # what Python alone makes of them
+        assert "Coleç╞o de fotos/maç╞/0.png" in zf.namelist()
+    ds = open_dataset(str(z))
+    assert sorted(ds.classes) == sorted(PORTUGUESE) and len(ds) == 2 * len(PORTUGUESE)
+    assert ds.files == list(entries) and not ds.report["collisions"]
+
+
+def test_cp437_names_that_cp850_would_garble_still_read_as_typed(env):
+    typed = ["café", "ε-greedy", "x≥0", "a≡b"]  # cp850 reads ε as '¯' and ≡ as an invisible soft hyphen
+    entries = {f"{c}/{i}.png": img_bytes(10 * k + i) for k, c in enumerate(typed) for i in range(2)}
+    ds = open_dataset(str(windows_zip(env.dir / "us.zip", entries, "cp437")))
+    assert sorted(ds.classes) == sorted(typed)
+
+
+def test_checks_on_windows_names_name_the_entry_as_typed(env):
+    z = env.dir / "twice.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        for name, b in good_entries(("maçã", "limão")).items():
+            zf.writestr(OemName(name, "cp850"), b)
+        with pytest.warns(UserWarning):
+            zf.writestr(OemName("limão/1.png", "cp850"), img_bytes(77))
+    env.rejected(z, "limão/1.png", "twice")
+    z = windows_zip(env.dir / "overlap.zip", good_entries(("maçã", "limão")))
+    raw = bytearray(z.read_bytes())
+    central = [i for i in range(len(raw)) if raw[i:i + 4] == b"PK\x01\x02"]
+    raw[central[1] + 42: central[1] + 46] = (0).to_bytes(4, "little")  # the second entry starts on the first
+    z.write_bytes(bytes(raw))
+    env.rejected(z, "overlap", "maçã/0.png", "maçã/1.png")
+
+
+def test_decomposed_names_from_macos_are_stored_composed(env):
+    nfd = {unicodedata.normalize("NFD", f"{c}/{c} {i}.png"): img_bytes(10 * k + i)
+           for k, c in enumerate(["maçã", "limão"]) for i in range(2)}
+    junk = {unicodedata.normalize("NFD", "__MACOSX/maçã/._x.png"): b"junk"}
+    ds = open_dataset(str(env.zip("mac.zip", nfd | junk)))
+    assert ds.classes == ["limão", "maçã"] and not ds.report["collisions"]
+    assert ds.files == [unicodedata.normalize("NFC", f) for f in nfd]
+    assert all(unicodedata.is_normalized("NFC", s["path"]) for s in ds.report["skipped"])
+
+
 def test_nfc_and_nfd_accents_merge_with_a_warning(env):
     nfc, nfd = unicodedata.normalize("NFC", "café"), unicodedata.normalize("NFD", "café")
     assert nfc != nfd

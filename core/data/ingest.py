@@ -72,13 +72,13 @@ def build_folder(builder: Builder, root: Path) -> None:
         for d in list(dirnames):
             p = here / d
             if p.is_symlink():
-                skipped.append(skipped_entry("/".join((*rel_dir, d)), "symlink",
+                skipped.append(skipped_entry(_shown((*rel_dir, d)), "symlink",
                                              Notice.of("data.skipped.symlink_folder")))
                 dirnames.remove(d)
             elif d.startswith(".") or d == "__MACOSX":
                 why = (("macos", Notice.of("data.skipped.macos_folder")) if d == "__MACOSX"
                        else ("hidden", Notice.of("data.skipped.hidden")))
-                skipped.append(skipped_entry("/".join((*rel_dir, d)) + "/", *why))
+                skipped.append(skipped_entry(_shown((*rel_dir, d)) + "/", *why))
                 dirnames.remove(d)
         dirnames.sort()
         if rel_dir and not filenames and not dirnames:
@@ -91,9 +91,9 @@ def build_folder(builder: Builder, root: Path) -> None:
             p = here / fn
             parts = [*rel_dir, fn]
             if p.is_symlink() or not p.is_file():
-                skipped.append(skipped_entry("/".join(parts), "symlink", Notice.of("data.skipped.symlink_file")))
+                skipped.append(skipped_entry(_shown(parts), "symlink", Notice.of("data.skipped.symlink_file")))
                 continue
-            files.append((parts, _file_reader(p, "/".join(parts)), lambda p=p: _probe_file(p)))
+            files.append((parts, _file_reader(p, _shown(parts)), lambda p=p: _probe_file(p)))
     _ingest(builder, _organise(files, dirs, skipped, "folder"))
 
 
@@ -215,6 +215,13 @@ def _format_of(data: bytes) -> str:
 # Class names
 
 
+def _shown(parts) -> str:
+    """A path as people see it (report, file list, messages): '/'-joined and composed (NFC), since macOS
+    writes names decomposed (NFD). Class folders keep their raw names until :func:`_assign_classes`, which
+    reports NFC / NFD twins."""
+    return unicodedata.normalize("NFC", "/".join(parts))
+
+
 def _clean_label(raw: str) -> str:
     text = unicodedata.normalize("NFC", raw)
     text = "".join(ch if unicodedata.category(ch)[0] != "C" else "?" for ch in text)
@@ -283,14 +290,14 @@ def _organise(files: list[Entry], dirs: list[list[str]], skipped: list[dict], wh
     for parts, read, probe in files:
         why = _skip_reason(parts)
         if why:
-            skipped.append(skipped_entry("/".join(parts), *why))
+            skipped.append(skipped_entry(_shown(parts), *why))
         else:
             kept.append((parts, read, probe))
     depth = _unwrap([p for p, _, _ in kept])
     candidates, folders = [], set()
     for parts, read, probe in kept:
         inner = parts[depth:]
-        rel = "/".join(parts)
+        rel = _shown(parts)
         if len(inner) == 1:
             skipped.append(skipped_entry(rel, "root", Notice.of("data.skipped.root")))
             continue

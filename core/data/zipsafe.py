@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import stat
+import unicodedata
 import zipfile
 import zlib
 from pathlib import Path
@@ -27,6 +28,7 @@ CHUNK = 1024 * 1024
 PROBE_FIRST = 16 * 1024     # the size probe reads this much first (a JPEG's or PNG's header fits) ...
 PROBE_BYTES = 256 * 1024    # ... and at most this much (long EXIF or colour-profile blocks before the size)
 _DRIVE_RE = re.compile(r"^[A-Za-z]:")
+LEGACY_CODE_PAGES = ("cp850", "cp437")  # for names without the UTF-8 flag that are not UTF-8, in tie order
 
 Reader = Callable[[], bytes]                          # the file's bytes (counted against the limits)
 Prober = Callable[[], "tuple[int, int] | None"]       # its declared (width, height), from a prefix
@@ -96,35 +98,67 @@ def scan_zip(zf: zipfile.ZipFile, zname: str) -> tuple[list[Entry], list[list[st
     if declared > MAX_TOTAL_BYTES:
         raise DatasetRejected.of("data.zip_declared_too_large", name=zname, size=f"{declared // 1024 ** 2:,}",
                                  limit=f"{MAX_TOTAL_BYTES // 1024 ** 2:,}")
-    _check_overlaps(infos, zname)
+    legacy = legacy_encoding(infos)
+    _check_overlaps(infos, zname, legacy)
     seen: set[str] = set()
     files: list[Entry] = []
     dirs: list[list[str]] = []
     budget = Budget(zname)
     for info in infos:
-        name = _entry_name(info)
+        name = _entry_name(info, legacy)
         parts = _check_entry(info, name)
-        key = "/".join(parts)
+        key = "/".join(parts)  # as stored: an NFC and an NFD spelling are two entries (their classes merge later)
+        shown = unicodedata.normalize("NFC", key)
         if key in seen:
-            raise DatasetRejected.of("data.entry_twice", name=zname, entry=key)
+            raise DatasetRejected.of("data.entry_twice", name=zname, entry=shown)
         seen.add(key)
         if not parts:
             continue
         if info.is_dir() or name.endswith(("/", "\\")):
             dirs.append(parts)
             continue
-        files.append((parts, _reader(zf, info, key, budget), _prober(zf, info)))
+        files.append((parts, _reader(zf, info, shown, budget), _prober(zf, info)))
     return files, dirs
 
 
-def _entry_name(info: zipfile.ZipInfo) -> str:
-    """The entry name, readable: names without the UTF-8 flag are tried as UTF-8 before cp437."""
+def legacy_encoding(infos: list[zipfile.ZipInfo]) -> str:
+    """How an archive's names without the UTF-8 flag are encoded: ``utf-8``, ``cp850`` or ``cp437``.
+
+    The zip format says cp437 when the flag (bit 11) is off, but tools disagree: many write UTF-8 without the
+    flag, and Windows' built-in "Send to > Compressed folder" writes the OEM code page, which is cp850 on
+    Brazilian and Western European Windows (``maçã`` read as cp437 becomes ``maç╞``). One archive comes from one
+    tool, so one decoding serves all its names (and two different names never decode to one): UTF-8 when every
+    such name is valid UTF-8; otherwise the code page that reads the names as more letters and fewer invisible
+    characters, cp850 on a tie (the two share ASCII and most lowercase accented letters).
+    """
+    raw = [i.orig_filename.encode("cp437") for i in infos if not i.flag_bits & 0x800]
+    raw = [r for r in raw if not r.isascii()]
+    try:
+        for r in raw:
+            r.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    return max(LEGACY_CODE_PAGES, key=lambda enc: sum(_plausibility(r.decode(enc)) for r in raw))
+
+
+def _plausibility(name: str) -> int:
+    """+1 for each non-ASCII letter (or accent), -2 for each invisible or control character."""
+    score = 0
+    for ch in name:
+        if ord(ch) < 128:
+            continue
+        kind = unicodedata.category(ch)
+        score += 1 if kind[0] in "LM" else -2 if kind[0] in "CZ" else 0
+    return score
+
+
+def _entry_name(info: zipfile.ZipInfo, legacy: str = "cp437") -> str:
+    """The entry name, readable: a name without the UTF-8 flag is decoded as the archive's ``legacy`` encoding
+    (see :func:`legacy_encoding`). Not normalised: NFC and NFD forms stay distinct entries here."""
     name = info.orig_filename
-    if not info.flag_bits & 0x800:
-        try:
-            name = name.encode("cp437").decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            pass
+    if not info.flag_bits & 0x800 and legacy != "cp437":
+        name = name.encode("cp437").decode(legacy)
     return name
 
 
@@ -156,13 +190,14 @@ def _raw_name_length(info: zipfile.ZipInfo) -> int:
     return len(info.orig_filename.encode(encoding, "replace"))
 
 
-def _check_overlaps(infos: list[zipfile.ZipInfo], zname: str) -> None:
+def _check_overlaps(infos: list[zipfile.ZipInfo], zname: str, legacy: str) -> None:
     """Entries whose data ranges overlap (the 'overlapping files' bomb); the end is a lower bound."""
-    spans = sorted((i.header_offset, i.header_offset + 30 + _raw_name_length(i) + i.compress_size, i.orig_filename)
-                   for i in infos)
-    for (s0, e0, n0), (s1, _e1, n1) in zip(spans, spans[1:]):
+    spans = sorted((i.header_offset, i.header_offset + 30 + _raw_name_length(i) + i.compress_size, k)
+                   for k, i in enumerate(infos))
+    for (s0, e0, k0), (s1, _e1, k1) in zip(spans, spans[1:]):
         if s1 < e0:
-            raise DatasetRejected.of("data.entries_overlap", first=n0, second=n1, name=zname)
+            first, second = (unicodedata.normalize("NFC", _entry_name(infos[k], legacy)) for k in (k0, k1))
+            raise DatasetRejected.of("data.entries_overlap", first=first, second=second, name=zname)
 
 
 def _reader(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str, budget: Budget) -> Reader:
