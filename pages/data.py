@@ -8,6 +8,19 @@ from ui import routed, lang, tr, user_errors
 
 routed("pages/data.py")
 _ = tr()
+
+
+def _test_label(fraction: float) -> str:
+    return f"{fraction:.0%}" if fraction else _("data.test_none")
+
+
+def _pick_label(i: data.DatasetInfo) -> str:  # two stores of one source differ by their test split: say it
+    fields = dict(name=i.name, n=i.num_images, k=len(i.classes), created=i.created[:16].replace("T", " "))
+    if i.test_fraction:
+        return _("data.pick_item_test", test=_test_label(i.test_fraction), **fields)
+    return _("data.pick_item", **fields)
+
+
 st.title(_("data.title"))
 st.markdown(_("data.intro"))
 
@@ -26,11 +39,12 @@ with st.container(border=True):
         ref = f"demo:{demo}"
     else:
         ref = st.text_input(_("data.path_label"), key="data_path", placeholder="/srv/datasets/flowers.zip").strip() or None
+    test = st.radio(_("data.test_fraction"), data.TEST_CHOICES, index=data.TEST_CHOICES.index(data.TEST_FRACTION),
+                    key="data_test", horizontal=True, format_func=_test_label)
+    st.caption(_("data.test_explain"))
     with st.expander(_("data.split_options")):
         st.caption(_("data.split_help"))
-        c1, c2 = st.columns(2)
-        val = c1.slider(_("data.val_fraction"), 0.1, 0.4, data.VAL_FRACTION, 0.05, key="data_val")
-        test = c2.slider(_("data.test_fraction"), 0.0, 0.3, data.TEST_FRACTION, 0.05, key="data_test")
+        val = st.slider(_("data.val_fraction"), 0.1, 0.4, data.VAL_FRACTION, 0.05, key="data_val")
     if st.button(_("data.ingest"), type="primary", key="data_ingest", disabled=upload is None and ref is None):
         bar = st.progress(0.0, text=_("data.working"))
 
@@ -58,11 +72,12 @@ if not infos:
 by_id = {i.id: i for i in infos}
 if st.session_state.get("data_pick") not in by_id:
     st.session_state["data_pick"] = infos[0].id
-chosen = st.selectbox(_("data.pick"), list(by_id), key="data_pick",
-                      format_func=lambda i: _("data.pick_item", name=by_id[i].name, n=by_id[i].num_images,
-                                              k=len(by_id[i].classes), created=by_id[i].created[:16].replace("T", " ")))
+
+chosen = st.selectbox(_("data.pick"), list(by_id), key="data_pick", format_func=lambda i: _pick_label(by_id[i]))
 st.dataframe(pd.DataFrame([{_("data.col.name"): i.name, _("data.col.images"): i.num_images,
-                            _("data.col.classes"): len(i.classes), _("data.col.created"): i.created[:19].replace("T", " "),
+                            _("data.col.classes"): len(i.classes),
+                            _("data.col.test"): _test_label(i.test_fraction),
+                            _("data.col.created"): i.created[:19].replace("T", " "),
                             _("data.col.id"): i.id} for i in infos]), hide_index=True, width="stretch")
 with st.popover(_("data.delete"), icon="🗑️"):
     if st.button(_("data.delete_confirm", name=by_id[chosen].name), key="data_delete", type="primary"):
@@ -83,6 +98,8 @@ with user_errors():
     m[2].metric(_("data.m.working"), f"{ds.cache_size}×{ds.cache_size}")
     m[3].metric(_("data.m.split"), " / ".join(str(r["split"][k]) for k in ("train", "val", "test")))
     m[4].metric(_("data.m.skipped"), len(r["skipped"]))
+    n_test = r["split"].get("test", 0)
+    st.caption(_("data.test_held", n=n_test) if n_test else _("data.test_absent"))
     st.caption(_("data.use_hint", id=ds.id))
 
     for notice in ds.warnings:

@@ -911,6 +911,22 @@ def test_cli_inspect_json_and_exit_codes(data_dir, tmp_path):
     assert r.returncode == 2 and "No stored dataset" in r.stderr
 
 
+def test_cli_inspect_holds_out_a_test_split(data_dir, tmp_path):
+    z = make_zip(tmp_path / "fruit.zip", good_entries(("maçã", "pera"), n=10))
+    r = run_cli("data", "inspect", z, "--test-fraction", "0.1", "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["split"] == {"train": 14, "val": 4, "test": 2} and out["test_fraction"] == 0.1
+    assert open_dataset(out["id"]).test_fraction == 0.1 and len(open_dataset(out["id"]).split["test"]) == 2
+    text = run_cli("data", "inspect", z, "--test-fraction", "0.1")
+    assert "split: train 14, val 4, test 2" in text.stdout
+    plain = json.loads(run_cli("data", "inspect", z, "--json").stdout)  # no test split: another stored dataset
+    assert plain["split"]["test"] == 0 and plain["id"] != out["id"]
+    r = run_cli("data", "inspect", plain["id"], "--test-fraction", "0.2")  # an id opens as stored: say so
+    assert r.returncode == 2 and "stored with validation fraction 0.2 and test fraction 0.0" in r.stderr
+    assert run_cli("data", "inspect", out["id"], "--test-fraction", "0.1").returncode == 0
+
+
 # --- The page ---------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("lang", ["en", "pt"])
@@ -953,6 +969,30 @@ def test_page_with_no_dataset_ingests_a_demo_then_deletes_it(data_dir):
     assert at.metric[0].value == "1.797"  # pt-BR groups thousands with a dot
     at.button(key="data_delete").click().run()
     assert not at.exception and list_datasets() == []
+
+
+@pytest.mark.parametrize("lang", ["en", "pt"])
+def test_page_stores_a_test_split_and_says_what_it_is_for(data_dir, lang):
+    from core.i18n import t
+    at = _data_page(lang)
+    assert t("data.test_explain", lang) in [c.value for c in at.caption]
+    assert at.radio(key="data_test").options == [t("data.test_none", lang), "10%", "20%"]
+    at.radio(key="data_source").set_value("demo").run()
+    at.selectbox(key="data_demo").set_value("faces").run()
+    at.radio(key="data_test").set_value(0.1).run()
+    at.button(key="data_ingest").click().run()
+    assert not at.exception and not at.error
+    (info,) = list_datasets()
+    ds = open_dataset(info.id)
+    assert info.test_fraction == 0.1 and ds.report["split"] == {"train": 140, "val": 40, "test": 20}
+    assert at.metric[3].value == "140 / 40 / 20"
+    assert t("data.test_held", lang, n=20) in [c.value for c in at.caption]
+    assert at.selectbox(key="data_pick").options == [t("data.pick_item_test", lang, name=info.name, n=200, k=2,
+                                                      test="10%", created=info.created[:16].replace("T", " "))]
+    at.radio(key="data_test").set_value(0.0).run()  # the same demo without a test split is another dataset
+    at.button(key="data_ingest").click().run()
+    assert len(list_datasets()) == 2
+    assert t("data.test_absent", lang) in [c.value for c in at.caption]
 
 
 def test_page_shows_the_warnings_of_an_old_dataset_in_portuguese(data_dir):

@@ -8,7 +8,9 @@ from dataclasses import asdict
 from pathlib import Path
 
 from core.cli import add_command
-from core.data import DEMOS, delete_dataset, list_datasets, open_dataset, skipped_text, write_demo
+from core.data import (DEMOS, TEST_FRACTION, VAL_FRACTION, delete_dataset, list_datasets, open_dataset,
+                       skipped_text, write_demo)
+from core.errors import UserError
 
 SKIPPED_SHOWN = 50          # skipped files listed in the text report (--json lists them all)
 
@@ -20,6 +22,11 @@ def add_commands(sub) -> None:
     q = add_command(dsub, "inspect", "Validate a .zip or folder (one folder per class), store it, and print its "
                     "report.", _inspect, _inspect_text)
     q.add_argument("path", help="a .zip file, a folder, a stored dataset id, or demo:digits / demo:faces")
+    q.add_argument("--val-fraction", type=float, default=None, metavar="F",
+                   help=f"validation share of each class when storing (default {VAL_FRACTION})")
+    q.add_argument("--test-fraction", type=float, default=None, metavar="F",
+                   help="test share of each class held out when storing, e.g. 0.1: a final, untouched measurement "
+                        f"that never picks epochs or settings (default {TEST_FRACTION}: no test split)")
     q = add_command(dsub, "demo", "Write a built-in demo set as a class-per-folder tree of PNG files.", _demo,
                     lambda r: f"wrote {r['num_images']} images in {len(r['classes'])} classes to {r['out']}")
     q.add_argument("name", choices=sorted(DEMOS), help="which demo set")
@@ -30,10 +37,15 @@ def add_commands(sub) -> None:
 
 
 def _inspect(args) -> dict:
-    ds = open_dataset(args.path)
+    asked = {"val_fraction": args.val_fraction, "test_fraction": args.test_fraction}
+    ds = open_dataset(args.path, **{k: (v if v is not None else d) for (k, v), d in
+                                    zip(asked.items(), (VAL_FRACTION, TEST_FRACTION))})
+    for key, value in asked.items():  # a stored id opens as stored: a split asked for must not be ignored silently
+        if value is not None and round(value, 4) != getattr(ds, key):
+            raise UserError.of("data.split_is_stored", id=ds.id, val=ds.val_fraction, test=ds.test_fraction)
     r = ds.report
     return {"id": ds.id, "name": ds.name, "classes": r["classes"], "counts": r["counts"],
-            "num_images": r["num_images"],
+            "num_images": r["num_images"], "val_fraction": ds.val_fraction, "test_fraction": ds.test_fraction,
             "skipped": [{"path": s["path"], "reason": skipped_text(s)} for s in r["skipped"]],
             "warnings": [str(w) for w in ds.warnings], "sizes": r["sizes"], "split": r["split"], "dir": str(ds.dir)}
 

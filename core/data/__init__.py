@@ -22,7 +22,7 @@ from core.data.dataset import FORMAT_VERSION, Dataset, DatasetInfo, DatasetRejec
 from core.data.demos import DEMOS, write_demo
 from core.data.ingest import DECODE_THREADS, MAX_CACHE, MIN_CACHE, choose_size
 from core.data.report import report_warnings, skipped_text
-from core.data.split import SPLIT_SEED, TEST_FRACTION, VAL_FRACTION, stratified_split
+from core.data.split import SPLIT_SEED, TEST_CHOICES, TEST_FRACTION, VAL_FRACTION, stratified_split
 from core.data.store import (datasets_root, delete_dataset, discard_upload, list_datasets, open_dataset,
                              save_upload, thumbnails)
 from core.data.zipsafe import MAX_ENTRIES, Budget, read_capped
@@ -32,5 +32,5 @@ __all__ = [
     "thumbnails", "write_demo", "stratified_split", "choose_size", "report_warnings", "skipped_text",
     "read_capped", "Budget",
     "Dataset", "DatasetInfo", "DatasetRejected", "Progress", "DEMOS", "FORMAT_VERSION", "SPLIT_SEED",
-    "VAL_FRACTION", "TEST_FRACTION", "MIN_CACHE", "MAX_CACHE", "MAX_ENTRIES", "DECODE_THREADS",
+    "VAL_FRACTION", "TEST_FRACTION", "TEST_CHOICES", "MIN_CACHE", "MAX_CACHE", "MAX_ENTRIES", "DECODE_THREADS",
 ]

@@ -19,7 +19,7 @@ from typing import Any, Callable
 import numpy as np
 
 from core.data.report import build_report, report_warnings, skipped_entry
-from core.data.split import SPLIT_SEED, stratified_split
+from core.data.split import SPLIT_SEED, TEST_FRACTION, VAL_FRACTION, stratified_split
 from core.errors import UserError
 from core.notices import Notice
 
@@ -43,6 +43,8 @@ class DatasetInfo:
     classes: list[str]
     num_images: int
     created: str
+    val_fraction: float = VAL_FRACTION
+    test_fraction: float = TEST_FRACTION   # 0: no test split
 
 
 class Dataset:
@@ -57,6 +59,8 @@ class Dataset:
         self.source: str = meta["source"]
         self.classes: list[str] = list(meta["classes"])
         self.cache_size: int = int(meta["cache_size"])
+        self.val_fraction: float = float(meta.get("val_fraction", VAL_FRACTION))    # as asked when stored
+        self.test_fraction: float = float(meta.get("test_fraction", TEST_FRACTION))
         self.images: np.ndarray = np.load(self.dir / "images.npy", mmap_mode="r")
         self.labels: np.ndarray = np.load(self.dir / "labels.npy").astype(np.int64)
         self.files: list[str] = _read_json(self.dir / "files.json")
@@ -76,7 +80,8 @@ class Dataset:
 
     @property
     def info(self) -> DatasetInfo:
-        return DatasetInfo(self.id, self.name, list(self.classes), int(len(self.labels)), self.created)
+        return DatasetInfo(self.id, self.name, list(self.classes), int(len(self.labels)), self.created,
+                           self.val_fraction, self.test_fraction)
 
     def __len__(self) -> int:
         return int(len(self.labels))
@@ -93,7 +98,8 @@ def is_stored(folder: Path) -> bool:
 def read_info(folder: Path) -> DatasetInfo:
     """The listing of a stored dataset, without opening its arrays (raises OSError, ValueError, KeyError)."""
     m = _read_json(Path(folder) / "meta.json")
-    return DatasetInfo(m["id"], m["name"], list(m["classes"]), int(m["num_images"]), m["created"])
+    return DatasetInfo(m["id"], m["name"], list(m["classes"]), int(m["num_images"]), m["created"],
+                       float(m.get("val_fraction", VAL_FRACTION)), float(m.get("test_fraction", TEST_FRACTION)))
 
 
 class Builder:

@@ -14,6 +14,7 @@ from core.errors import UserError
 SPLIT_SEED = 0
 VAL_FRACTION = 0.2
 TEST_FRACTION = 0.0
+TEST_CHOICES = (0.0, 0.1, 0.2)  # the test fractions the datasets page offers (the CLI takes any)
 
 
 def check_fractions(val: float, test: float) -> tuple[float, float]:

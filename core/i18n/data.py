@@ -3,14 +3,14 @@ STRINGS = {
     "data.intro": {
         "en": "Fine-tuning starts from a small labelled image set: a **zip with one folder per class** "
               "(`cats/…`, `dogs/…`), a folder on this server, or a built-in demo set. Each image is checked and "
-              "decoded once, then stored at a working resolution with a fixed train/validation split that every "
-              "run on the dataset shares. Read the report before training: imbalance, duplicates and skipped "
+              "decoded once, then stored at a working resolution with a fixed split (train, validation and, if you "
+              "hold one out, test) that every run on the dataset shares. Read the report before training: imbalance, duplicates and skipped "
               "files change what the accuracy means.",
         "pt": "O ajuste fino começa com um pequeno conjunto de imagens rotuladas: um **zip com uma pasta por "
               "classe** (`gatos/…`, `cachorros/…`), uma pasta neste servidor ou um conjunto de demonstração "
               "embutido. Cada imagem é verificada e decodificada uma vez, depois guardada numa resolução de "
-              "trabalho com uma divisão fixa entre treino e validação, compartilhada por todos os treinos com esse "
-              "conjunto. Leia o relatório antes de treinar: desbalanceamento, duplicatas e arquivos ignorados mudam "
+              "trabalho com uma divisão fixa (treino, validação e, se você separar uma, teste), compartilhada por "
+              "todos os treinos com esse conjunto. Leia o relatório antes de treinar: desbalanceamento, duplicatas e arquivos ignorados mudam "
               "o que a acurácia significa."},
     "data.add_title": {"en": "Add a dataset", "pt": "Adicionar um conjunto"},
     "data.source": {"en": "Source", "pt": "Origem"},
@@ -36,9 +36,18 @@ STRINGS = {
         "en": "Small grey crops of faces and of backgrounds from the same photos.",
         "pt": "Pequenos recortes em cinza de rostos e de fundos das mesmas fotos."},
     "data.path_label": {"en": "A .zip file or a folder on this server", "pt": "Um arquivo .zip ou uma pasta neste servidor"},
-    "data.split_options": {"en": "Split options", "pt": "Opções de divisão"},
+    "data.split_options": {"en": "Validation split", "pt": "Divisão de validação"},
     "data.val_fraction": {"en": "Validation fraction", "pt": "Fração de validação"},
-    "data.test_fraction": {"en": "Test fraction (0: no test split)", "pt": "Fração de teste (0: sem conjunto de teste)"},
+    "data.test_fraction": {"en": "Hold out a test split", "pt": "Separar uma divisão de teste"},
+    "data.test_none": {"en": "none", "pt": "nenhuma"},
+    "data.test_explain": {
+        "en": "The test split is the final, untouched measurement: its images never train the model and never "
+              "pick the best epoch or the settings, as the validation split does, so its accuracy is the honest "
+              "estimate of how the model does on new images. Hold one out when you will compare or tune runs.",
+        "pt": "A divisão de teste é a medida final e intocada: suas imagens nunca treinam o modelo nem escolhem a "
+              "melhor época ou as configurações, como faz a divisão de validação, então a acurácia nelas é a "
+              "estimativa honesta de como o modelo se sai em imagens novas. Separe uma quando for comparar ou "
+              "ajustar treinos."},
     "data.split_help": {
         "en": "Stratified per class with a fixed seed; identical files inside a class stay together.",
         "pt": "Estratificada por classe com semente fixa; arquivos idênticos dentro de uma classe ficam juntos."},
@@ -51,11 +60,14 @@ STRINGS = {
     "data.pick": {"en": "Dataset to show", "pt": "Conjunto a mostrar"},
     "data.pick_item": {"en": "{name} · {n} images · {k} classes · {created}",
                        "pt": "{name} · {n} imagens · {k} classes · {created}"},
+    "data.pick_item_test": {"en": "{name} · {n} images · {k} classes · test {test} · {created}",
+                            "pt": "{name} · {n} imagens · {k} classes · teste {test} · {created}"},
     "data.col.name": {"en": "Name", "pt": "Nome"},
     "data.col.id": {"en": "Id", "pt": "Id"},
     "data.col.images": {"en": "Images", "pt": "Imagens"},
     "data.col.classes": {"en": "Classes", "pt": "Classes"},
     "data.col.created": {"en": "Stored at (UTC)", "pt": "Guardado em (UTC)"},
+    "data.col.test": {"en": "Test split", "pt": "Divisão de teste"},
     "data.col.path": {"en": "File", "pt": "Arquivo"},
     "data.col.reason": {"en": "Why it was skipped", "pt": "Por que foi ignorado"},
     "data.col.detail": {"en": "Detail", "pt": "Detalhe"},
@@ -70,6 +82,14 @@ STRINGS = {
     "data.m.working": {"en": "Working size", "pt": "Tamanho de trabalho"},
     "data.m.split": {"en": "Train / val / test", "pt": "Treino / val / teste"},
     "data.m.skipped": {"en": "Skipped files", "pt": "Arquivos ignorados"},
+    "data.test_held": {
+        "en": "{n} images are held out as the test split: fine-tuning measures its accuracy on them once, at the end.",
+        "pt": "{n} imagens estão separadas como divisão de teste: o ajuste fino mede a acurácia nelas uma vez, no fim."},
+    "data.test_absent": {
+        "en": "No test split: fine-tuning will report validation accuracy only. Store the source again with a test "
+              "split for an untouched measurement.",
+        "pt": "Sem divisão de teste: o ajuste fino vai mostrar só a acurácia de validação. Guarde a origem de novo "
+              "com uma divisão de teste para ter uma medida intocada."},
     "data.use_hint": {
         "en": "Use it for fine-tuning by picking it on the Fine-tuning page, or from the command line with its id `{id}`.",
         "pt": "Use-o no ajuste fino escolhendo-o na página Ajuste fino, ou na linha de comando com o id `{id}`."},
