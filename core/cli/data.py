@@ -37,9 +37,10 @@ def add_commands(sub) -> None:
 
 
 def _inspect(args) -> dict:
+    ds = open_dataset(args.path,
+                      val_fraction=VAL_FRACTION if args.val_fraction is None else args.val_fraction,
+                      test_fraction=TEST_FRACTION if args.test_fraction is None else args.test_fraction)
     asked = {"val_fraction": args.val_fraction, "test_fraction": args.test_fraction}
-    ds = open_dataset(args.path, **{k: (v if v is not None else d) for (k, v), d in
-                                    zip(asked.items(), (VAL_FRACTION, TEST_FRACTION))})
     for key, value in asked.items():  # a stored id opens as stored: a split asked for must not be ignored silently
         if value is not None and round(value, 4) != getattr(ds, key):
             raise UserError.of("data.split_is_stored", id=ds.id, val=ds.val_fraction, test=ds.test_fraction)

@@ -153,7 +153,7 @@ def _plausibility(name: str) -> int:
     return score
 
 
-def _entry_name(info: zipfile.ZipInfo, legacy: str = "cp437") -> str:
+def _entry_name(info: zipfile.ZipInfo, legacy: str) -> str:
     """The entry name, readable: a name without the UTF-8 flag is decoded as the archive's ``legacy`` encoding
     (see :func:`legacy_encoding`). Not normalised: NFC and NFD forms stay distinct entries here."""
     name = info.orig_filename
