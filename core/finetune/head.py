@@ -105,3 +105,18 @@ def head_inputs(model: nn.Module, head: nn.Module, x: torch.Tensor) -> torch.Ten
     finally:
         handle.remove()
     return store["f"]
+
+
+def backbone_digest(model: nn.Module, spec: dict) -> str:
+    """sha256 over every tensor of the model except the new head's (names, shapes, dtypes and bytes): what
+    the run started from, so that a later comparison can check it has the same reference."""
+    import hashlib
+    prefix = spec["path"] + "."
+    h = hashlib.sha256()
+    for name, t in sorted(model.state_dict().items()):
+        if name.startswith(prefix):
+            continue
+        t = t.detach().to("cpu").contiguous()
+        h.update(f"{name}:{tuple(t.shape)}:{t.dtype}".encode())
+        h.update(t.view(-1).view(torch.uint8).numpy().tobytes() if t.numel() else b"")
+    return h.hexdigest()

@@ -20,7 +20,8 @@ from torch import nn
 from core.errors import UserError
 from core.finetune.augment import Split, augment_batch, center_crop, load_split
 from core.finetune.config import FinetuneConfig, default_image_size, resolve_device
-from core.finetune.head import head_inputs, head_parameter_names, head_spec, head_tail, install_head
+from core.finetune.head import (backbone_digest, head_inputs, head_parameter_names, head_spec, head_tail,
+                                install_head)
 from core.finetune.param_groups import make_optimizer
 from core.finetune.strategies import HEAD, LAST_STAGES, strategy
 from core.notices import Notice
@@ -140,6 +141,7 @@ class Trainer:
         model = built.model
         self.head_spec = head_spec(model, len(self.classes), cfg.head_hidden, cfg.head_dropout)
         self.head = install_head(model, self.head_spec)
+        self.start_digest = backbone_digest(model, self.head_spec)  # the weights this run starts from
         # the model's own preprocessing (mean, std, interpolation, crop ratio), at the run's input size
         self.preprocess = preprocess_for(self.entry).with_input_size(self.image_size)
         self.stages = model_stages(model, self.image_size)
@@ -209,6 +211,7 @@ class Trainer:
                             "test": len(self.test) if self.test else 0},
                 "preprocess": self.preprocess.to_dict(), "head": self.head_spec,
                 "weights_source": str(self.weights), "pretrained": self.weights.pretrained,
+                "start_weights": {**self.weights.to_dict(), "sha256": self.start_digest, "seed": self.cfg.seed},
                 "stages": [s.name for s in self.stages],
                 "frozen_stages": [self.stages[i].name for i in self.frozen_stages],
                 "notes": [Notice.of("finetune.msg.probe_no_aug").record()] if self.probe else []}
