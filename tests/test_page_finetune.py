@@ -30,6 +30,7 @@ def open_page(lang="en", run=None) -> AppTest:
     at.run()
     at.switch_page(PAGE).run()
     assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
     return at
 
 
@@ -49,10 +50,12 @@ def test_page_without_runs_explains_and_shows_the_default_backbone(lang, data_di
     # the packaged Lite0 weights are real: no random-weights warning, the source is named
     assert not at.warning and ("installed package" if lang == "en" else "pacote instalado") in body
     at.radio(key="finetune_strategy").set_value("partial").run()
+    assert not at.exception and not at.error
     k = at.slider(key="finetune_unfreeze")
     assert k.value == 2 and k.max >= 5  # Lite0's stages, counted from the head (the head itself always trains)
-    assert "head" in texts(at)
+    assert ("head" if lang == "en" else "classificador") in texts(at)  # stage names in the page's language
     at.selectbox(key="finetune_model").set_value("vgg16").run()
+    assert not at.exception and not at.error
     assert at.warning, "a model without offline weights must say it starts from random weights"
 
 
@@ -67,6 +70,7 @@ def test_start_from_the_page_reattaches_after_reruns_and_in_new_sessions(stored_
     at.selectbox(key="finetune_augment").set_value("none").run()
     at.button(key="finetune_start").click().run()
     assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
     runs = jobs.list_runs()
     assert len(runs) == 1
     rid = runs[0]["id"]
@@ -76,7 +80,7 @@ def test_start_from_the_page_reattaches_after_reruns_and_in_new_sessions(stored_
     # Changing a widget and rerunning neither stops nor duplicates the run.
     at.slider(key="finetune_epochs").set_value(3).run()
     at.run()
-    assert not at.exception
+    assert not at.exception and not at.error
     assert [r["id"] for r in jobs.list_runs()] == [rid]
     assert jobs.info(rid)["state"] in ("queued", "running", "done")
     assert rid in texts(at)
@@ -84,7 +88,7 @@ def test_start_from_the_page_reattaches_after_reruns_and_in_new_sessions(stored_
     # Switching to another page and back finds the same run.
     at.switch_page("pages/home.py").run()
     at.switch_page(PAGE).run()
-    assert not at.exception and at.session_state["finetune_run"] == rid
+    assert not at.exception and not at.error and at.session_state["finetune_run"] == rid
 
     # A refresh (a brand-new session) re-attaches from the run list, in Portuguese too.
     other = open_page("pt")
@@ -124,3 +128,30 @@ def test_a_guessed_or_broken_run_address_is_explained_not_raised(stored_tiny):
     at = open_page("pt", run="20260101-120000-abcdef")
     assert "Não existe a execução 20260101-120000-abcdef" in texts(at)  # jobs' UserError, in the page's language
     assert "Cancelada antes de rodar" in texts(at)  # jobs' status message, translated through its code
+
+
+def test_finished_run_shows_its_code_and_the_page_explains_rates_and_pitfalls(stored_tiny):
+    """The learning-rate table reads each strategy's default and the head scale; the pitfalls tie each mitigation
+    to a setting; a finished run shows the script that does what it did, in the page's language."""
+    from core.finetune import FinetuneConfig
+    rid, code = jobs.run_here(FinetuneConfig(data=stored_tiny.id, model="resnet18", strategy="partial", epochs=1,
+                                             image_size=32, batch_size=8, unfreeze=1))
+    assert code == 0
+    for lang, words in (("en", ("is **not** in this app", "Dropout before the last layer", "only the new classification layer")),
+                        ("pt", ("**não** está neste app", "Dropout antes da última camada", "só a nova camada de classificação"))):
+        at = open_page(lang, run=rid)
+        assert not at.error and not at.exception, [e.value for e in [*at.error, *at.exception]]
+        body = texts(at)
+        for w in words:
+            assert w in body, w
+        rates = next(df.value for df in at.dataframe if len(df.value) == 4)
+        assert list(rates.iloc[:, 1]) == ["3e-3", "3e-4", "1e-4", "1e-3"]  # STRATEGIES' default base rates
+        assert list(rates.iloc[:, 3]) == ["3e-3 (1×)", "3e-3 (10×)", "1e-3 (10×)", "1e-3 (1×)"]
+        script = next(c.value for c in at.code if "torch.optim.AdamW" in c.value)
+        compile(script, "finetune.py", "exec")
+        assert "TRAINED = ['stage4', 'head']" in script and "HEAD_LR_SCALE = 10" in script
+        assert ("# Selective freezing" if lang == "en" else "# Congelamento seletivo") in script
+        script_button = [b.proto for b in at.get("download_button") if b.proto.url.endswith(".py")]
+        assert [b.label for b in script_button] == ["Download the script" if lang == "en" else "Baixar o script"]
+        labels = [o for o in at.selectbox(key="finetune_lr").options]
+        assert labels[0] == ("strategy default (3e-3)" if lang == "en" else "padrão da estratégia (3e-3)")
