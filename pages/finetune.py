@@ -15,7 +15,10 @@ from core.data import DEMOS as DEMO_NAMES
 from core.data import list_datasets, open_dataset
 from core.errors import UserError
 from core.finetune import AUGMENTS, DEFAULTS, STRATEGIES, FinetuneConfig, default_image_size, estimate_epoch_seconds
+from core.i18n import all_strings
+from core.i18n.numbers import decimal, integer, percent, times
 from core.plots import finetune as plots
+from core.plots.finetune import rate, stage_label
 from core.settings import data_dir
 from core.zoo import CATALOG, DEFAULT_MODEL, WeightsInfo, get_entry, weights_available_offline
 from ui import cached_device_info, lang, routed, tr, user_errors, weights_notice
@@ -31,6 +34,7 @@ POLL_S = 1.5
 BATCH_CHOICES = (8, 16, 32, 64, 128, 256)
 HIDDEN_CHOICES = (0, 128, 256, 512, 1024)
 WD_CHOICES = (0.0, 0.01, 0.05, 0.1)
+LECTURE_LR = (1e-5, 1e-4)   # the lecture's advice for fine-tuning rates
 
 
 @st.cache_resource(show_spinner=False)
@@ -60,6 +64,51 @@ def thumbnails(data_ref: str, indices: tuple) -> list:
 
 def _strategy(name) -> str:
     return _(f"finetune.strategy.{name}") if name in STRATEGIES else str(name)
+
+
+def _label(name: str) -> str:
+    """The catalog's name, or a longer label in the page's language where core/i18n/zoo.py has one."""
+    key = f"zoo.label.{name}"
+    return _(key) if key in all_strings() else CATALOG[name].label if name in CATALOG else name
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def run_code(run_id: str, language: str) -> str:
+    """The run's standalone script (a finished run's files do not change)."""
+    from core.finetune.codegen import run_script
+    return run_script(jobs.run_path(run_id), language)
+
+
+def rates_explained() -> None:
+    """Each strategy's default base rate, what its pretrained stages and its new layer learn at, and whether the
+    default sits within the lecture's advice (read from STRATEGIES and DEFAULTS)."""
+    scale, decay = DEFAULTS["head_lr_scale"], DEFAULTS["layer_decay"]
+    st.markdown(_("finetune.page.lr_explain", lr_label=_("finetune.page.lr"), decay=decimal(decay, lang()),
+                  scale=times(scale, lang(), 0)))
+    rows = []
+    for name, s in STRATEGIES.items():
+        stages = ("frozen" if s.trains == "head" else "partial" if s.unfreezes_stages else
+                  "decay" if s.layer_decay else "random")
+        new = s.default_lr * (scale if s.head_lr_scale else 1.0)
+        inside = LECTURE_LR[0] <= s.default_lr <= LECTURE_LR[1]
+        rows.append({_("finetune.page.lr_col.strategy"): _strategy(name),
+                     _("finetune.page.lr_col.base"): rate(s.default_lr, lang()),
+                     _("finetune.page.lr_col.stages"): _(f"finetune.page.lr_stages.{stages}",
+                                                        decay=decimal(decay, lang())),
+                     _("finetune.page.lr_col.new"): _("finetune.page.lr_new", rate=rate(new, lang()),
+                                                     scale=times(scale if s.head_lr_scale else 1, lang(), 0)),
+                     _("finetune.page.lr_col.lecture"): _(f"finetune.page.lr_why.{name}")})
+    st.table(rows)  # a static table: every word of the long strategy names stays visible
+
+
+def pitfalls() -> None:
+    """The lecture's pitfalls table, each mitigation tied to the setting that applies it here."""
+    st.markdown(_("finetune.page.pitfalls_why"))
+    st.markdown(_("finetune.page.pitfalls_table", lr=_("finetune.page.lr"), dropout=_("finetune.page.head_dropout"),
+                  more=_("finetune.page.more"), wd=_("finetune.page.weight_decay"),
+                  augment=_("finetune.page.augment"), patience=_("finetune.page.patience"),
+                  probe=_strategy("linear_probe"), partial=_strategy("partial"), full=_strategy("full"),
+                  scratch=_strategy("scratch")))
 
 
 def _state(s: str) -> str:
@@ -94,17 +143,22 @@ with st.expander(_("finetune.page.new_run"), expanded=not active):
                                 help=_("finetune.page.data_help"), key="finetune_data")
         names = list(CATALOG)
         model = c2.selectbox(_("finetune.page.model"), names, index=names.index(DEFAULT_MODEL),
-                             format_func=lambda n: CATALOG[n].label, key="finetune_model")
+                             format_func=_label, key="finetune_model")
         strategy = st.radio(_("finetune.page.strategy"), list(STRATEGIES), horizontal=True, key="finetune_strategy",
                             format_func=lambda s: _(f"finetune.strategy.{s}"))
         chosen = STRATEGIES[strategy]
         st.info(_(f"finetune.page.explain.{strategy}"))
-        label = CATALOG[model].label
+        with st.expander(_("finetune.page.lr_title")):
+            rates_explained()
+        with st.expander(_("finetune.page.pitfalls_title")):
+            pitfalls()
+        label = CATALOG[model].label  # stored with the run: the catalog's language-free name
         if not chosen.pretrained:
-            st.caption(_("finetune.page.scratch_weights", model=label))
+            st.caption(_("finetune.page.scratch_weights", model=_label(model)))
         else:
             source = weights_available_offline(model)
-            weights_notice(WeightsInfo(source or "random", "ImageNet" if source else "", source is not None), label)
+            weights_notice(WeightsInfo(source or "random", "ImageNet" if source else "", source is not None),
+                           _label(model))
 
         unfreeze = DEFAULTS["unfreeze"]
         if chosen.unfreezes_stages:
@@ -113,12 +167,13 @@ with st.expander(_("finetune.page.new_run"), expanded=not active):
             unfreeze = st.slider(_("finetune.page.unfreeze"), 1, max(1, len(trainable)),
                                  min(DEFAULTS["unfreeze"], len(trainable)), key="finetune_unfreeze")
             st.caption(_("finetune.page.unfreeze_help",
-                         stages=", ".join(trainable[-unfreeze:] + [stages[-1]])))
+                         stages=", ".join(stage_label(n, lang()) for n in trainable[-unfreeze:] + [stages[-1]])))
 
         c1, c2, c3, c4 = st.columns(4)
         epochs = c1.slider(_("finetune.page.epochs"), 1, 30, DEFAULTS["epochs"], key="finetune_epochs")
         lr = c2.selectbox(_("finetune.page.lr"), LR_CHOICES, key="finetune_lr",
-                          format_func=lambda v: _("finetune.page.lr_auto") if v is None else f"{v:g}")
+                          format_func=lambda v: _("finetune.page.lr_auto", lr=rate(chosen.default_lr, lang()))
+                          if v is None else rate(v, lang()))
         batch_size = c3.selectbox(_("finetune.page.batch_size"), BATCH_CHOICES,
                                   index=BATCH_CHOICES.index(DEFAULTS["batch_size"]), key="finetune_batch")
         image_size = c4.selectbox(_("finetune.page.image_size"), SIZE_CHOICES, key="finetune_size",
@@ -195,10 +250,10 @@ def _progress_text(r: dict) -> str:
                                                         epochs=p.get("epochs", 0), step=p.get("step", 0),
                                                         steps=p["steps"])
         if phase == "train" and isinstance(p.get("loss"), (int, float)):
-            text += " · " + _("finetune.page.loss_now", loss=f"{p['loss']:.3f}")
+            text += " · " + _("finetune.page.loss_now", loss=decimal(p["loss"], lang(), 3))
     elif phase == "epoch":
         text = _("finetune.page.epoch_done", epoch=p.get("epoch"), epochs=p.get("epochs"),
-                 acc=f"{p.get('val_acc', 0):.1%}")
+                 acc=percent(p.get("val_acc", 0), lang()))
     elif phase in ("data", "results"):
         text = _(f"finetune.phase.{phase}")
     else:
@@ -266,9 +321,9 @@ def results_view(run: dict) -> None:
     st.subheader(_("finetune.page.results"))
     c1, c2, c3, c4, c5 = st.columns(5)
     if isinstance(summ.get("best_val_acc"), (int, float)):
-        c1.metric(_("finetune.page.best"), f"{summ['best_val_acc']:.1%}", help=_("finetune.page.best_help"))
+        c1.metric(_("finetune.page.best"), percent(summ["best_val_acc"], lang()), help=_("finetune.page.best_help"))
     if isinstance(summ.get("test_acc"), (int, float)):
-        c2.metric(_("finetune.page.test_acc"), f"{summ['test_acc']:.1%}", help=_("finetune.page.test_acc_help"))
+        c2.metric(_("finetune.page.test_acc"), percent(summ["test_acc"], lang()), help=_("finetune.page.test_acc_help"))
     else:
         c2.metric(_("finetune.page.test_acc"), "-", help=_("finetune.page.no_test_split"))
     c3.metric(_("finetune.page.best_epoch"), summ.get("best_epoch", "-"))
@@ -302,16 +357,22 @@ def results_view(run: dict) -> None:
         cols = st.columns(6)
         for i, (w, pic) in enumerate(zip(wrong, pics)):
             cols[i % 6].image(pic, width="stretch", caption=_(
-                "finetune.page.wrong_caption", true=w["true"], pred=w["predicted"], prob=f"{w['prob']:.0%}"))
+                "finetune.page.wrong_caption", true=w["true"], pred=w["predicted"], prob=percent(w["prob"], lang(), 0)))
     st.markdown(f"**{_('finetune.page.params')}**")
     tp, total = summ.get("trainable_params"), summ.get("total_params")
     if isinstance(tp, int) and isinstance(total, int) and total:
-        st.markdown(_("finetune.page.params_line", trainable=f"{tp:,}", total=f"{total:,}",
-                      share=f"{tp / total:.1%}", frozen=f"{total - tp:,}"))
+        st.markdown(_("finetune.page.params_line", trainable=integer(tp, lang()), total=integer(total, lang()),
+                      share=percent(tp / total, lang()), frozen=integer(total - tp, lang())))
     if res.get("param_groups"):
         st.plotly_chart(plots.lr_groups_figure(res["param_groups"], lang=lang()), width="stretch",
                         key=f"lr-{rid}")
         st.caption(_("finetune.page.groups_caption"))
+    with st.expander(_("finetune.page.code_title"), icon="🐍"):
+        st.markdown(_("finetune.page.code_intro"))
+        code = run_code(rid, lang())
+        st.download_button(_("finetune.page.code_download"), data=code, file_name=f"finetune_{rid}.py",
+                           mime="text/x-python", key=f"code-{rid}", icon="⬇️")
+        st.code(code, language="python")
 
 
 def _dataset_names() -> dict[str, str]:
@@ -344,7 +405,7 @@ def _pick(runs: list[dict], active: list[dict]) -> str:
 
 
 def _acc(x) -> str:
-    return f"{x:.1%}" if isinstance(x, (int, float)) else "-"
+    return percent(x, lang()) if isinstance(x, (int, float)) else "-"
 
 
 def _all_runs_table(runs: list[dict]) -> None:

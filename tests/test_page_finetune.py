@@ -144,7 +144,7 @@ def test_finished_run_shows_its_code_and_the_page_explains_rates_and_pitfalls(st
         body = texts(at)
         for w in words:
             assert w in body, w
-        rates = next(df.value for df in at.dataframe if len(df.value) == 4)
+        rates = next(tb.value for tb in at.table if len(tb.value) == 4)
         assert list(rates.iloc[:, 1]) == ["3e-3", "3e-4", "1e-4", "1e-3"]  # STRATEGIES' default base rates
         assert list(rates.iloc[:, 3]) == ["3e-3 (1×)", "3e-3 (10×)", "1e-3 (10×)", "1e-3 (1×)"]
         script = next(c.value for c in at.code if "torch.optim.AdamW" in c.value)

@@ -4,9 +4,36 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.i18n import t
+from core.i18n import normalize_lang, t
+from core.i18n.numbers import integer
 
 TRAIN_COLOUR, VAL_COLOUR = "#1f6f8b", "#f4a259"
+
+
+def stage_label(name: str, lang: str = "en") -> str:
+    """A stage's name as the pages say it: ``stem``, ``stage 3`` / ``estágio 3``, ``head`` / ``classificador``."""
+    if name == "stem":
+        return t("architectures.plot.stem", lang)
+    if name == "head":
+        return t("architectures.plot.head", lang)
+    if name.startswith("stage") and name[5:].isdigit():
+        return t("architectures.plot.stage", lang, n=int(name[5:]))
+    return name
+
+
+def rate(x: float, lang: str = "en") -> str:
+    """A learning rate as people write it: ``3e-3``, ``1e-4``, ``2.5e-5`` (``2,5e-5`` in Portuguese)."""
+    mantissa, _, exponent = f"{x:.2g}".partition("e")
+    if not exponent:
+        mantissa, _, exponent = f"{x:.1e}".partition("e")
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    text = f"{mantissa}e{int(exponent)}"
+    return text.replace(".", ",") if normalize_lang(lang) == "pt" else text
+
+
+def _localised(fig: go.Figure, lang: str) -> go.Figure:
+    fig.update_layout(separators=",." if normalize_lang(lang) == "pt" else ".,")
+    return fig
 FROZEN_COLOUR, TRAINABLE_COLOUR, NEW_COLOUR = "#b0b0b0", "#1f6f8b", "#f4a259"
 
 
@@ -26,7 +53,7 @@ def curves_figure(rows: list[dict], lang: str = "en", best_epoch: int | None = N
     fig.update_xaxes(title_text=t("finetune.fig.epoch", lang), dtick=1, rangemode="tozero")
     fig.update_yaxes(tickformat=".0%", range=[0, 1.02], row=1, col=2)
     fig.update_layout(height=340, legend_orientation="h", legend_y=-0.25, margin=dict(l=40, r=10, t=40, b=40))
-    return fig
+    return _localised(fig, lang)
 
 
 def confusion_figure(cm: list[list[int]], classes: list[str], lang: str = "en") -> go.Figure:
@@ -53,7 +80,7 @@ def per_class_figure(per_class: list[dict], lang: str = "en") -> go.Figure:
     fig.update_layout(barmode="group", title=t("finetune.fig.per_class", lang), height=320,
                       yaxis=dict(tickformat=".0%", range=[0, 1.02]), xaxis_type="category",
                       legend_orientation="h", legend_y=-0.25, margin=dict(l=40, r=10, t=50, b=40))
-    return fig
+    return _localised(fig, lang)
 
 
 def lr_groups_figure(groups: list[dict], lang: str = "en") -> go.Figure:
@@ -64,17 +91,18 @@ def lr_groups_figure(groups: list[dict], lang: str = "en") -> go.Figure:
     labels, lrs, colours, texts, hover = [], [], [], [], []
     for g in groups:
         if g["frozen"]:
-            label = f"{g['stage']} · {t('finetune.fig.frozen', lang)}"
+            label = f"{stage_label(g['stage'], lang)} · {t('finetune.fig.frozen', lang)}"
             texts.append(t("finetune.fig.frozen", lang))
         else:
             wd = t("finetune.fig.wd", lang) if g.get("weight_decay") else t("finetune.fig.no_wd", lang)
-            stage = f"{g['stage']} ({t('finetune.fig.new_layer', lang)})" if g.get("new") else g["stage"]
+            stage = stage_label(g["stage"], lang)
+            stage = f"{stage} ({t('finetune.fig.new_layer', lang)})" if g.get("new") else stage
             label = f"{stage} · {wd}"
-            texts.append(f"{g['lr']:.2g}")
+            texts.append(rate(g["lr"], lang))
         labels.append(label)
         lrs.append(g["lr"])
         colours.append(FROZEN_COLOUR if g["frozen"] else NEW_COLOUR if g.get("new") else TRAINABLE_COLOUR)
-        hover.append(t("finetune.fig.group_hover", lang, params=f"{g['params']:,}", lr=f"{g['lr']:.3g}"))
+        hover.append(t("finetune.fig.group_hover", lang, params=integer(g["params"], lang), lr=rate(g["lr"], lang)))
     fig = go.Figure(go.Bar(x=labels, y=lrs, marker_color=colours, text=texts, textposition="outside",
                            hovertext=hover, hoverinfo="text", cliponaxis=False))
     # frozen stages have no rate: give them a visible grey stub so they are not mistaken for missing data
@@ -88,4 +116,4 @@ def lr_groups_figure(groups: list[dict], lang: str = "en") -> go.Figure:
                       height=360, margin=dict(l=50, r=10, t=50, b=80))
     fig.update_yaxes(range=[0, top * 1.2], tickformat=".1e")
     fig.update_xaxes(type="category", tickangle=-35)
-    return fig
+    return _localised(fig, lang)
