@@ -60,6 +60,16 @@ def note_text(r: dict) -> str:
     return " ".join(notes)
 
 
+def in_language(df: pd.DataFrame, formats: dict):
+    """The table with its numbers written as the page's language writes them (core.i18n.numbers); the cells keep
+    their values, so a column still sorts as numbers."""
+    return df.style.format({col: fmt for col, fmt in formats.items() if col in df.columns}, na_rep="")
+
+
+def whole(v) -> str:
+    return integer(v, L)
+
+
 def source_text(r: dict) -> str:
     notice = Notice.restore(r.get("top1_source_i18n"))
     return notice.text(L) if notice is not None else r.get("top1_source", "")
@@ -112,14 +122,18 @@ table = pd.DataFrame([{
     _("architectures.col.source"): source_text(r),
     _("architectures.col.note"): note_text(r),
 } for r in rows])
-st.dataframe(table, hide_index=True, width="stretch", column_config={
-    _("architectures.col.params"): st.column_config.NumberColumn(format="%.2f"),
-    _("architectures.col.classifier"): st.column_config.NumberColumn(format="%.1f %%"),
-    _("architectures.col.gmacs"): st.column_config.NumberColumn(format="%.3f"),
-    _("architectures.col.gflops"): st.column_config.NumberColumn(format="%.3f"),
+st.dataframe(in_language(table, {
+    _("architectures.col.params"): lambda v: decimal(v, L, 2),
+    _("architectures.col.classifier"): lambda v: percent(v / 100, L),
+    _("architectures.col.gmacs"): lambda v: decimal(v, L, 3),
+    _("architectures.col.gflops"): lambda v: decimal(v, L, 3),
+    _("architectures.col.depth"): whole, _("architectures.col.rf"): whole, _("architectures.col.stride"): whole,
+    _("architectures.col.padding"): whole,
+    _("architectures.col.act"): lambda v: decimal(v, L, 1),
+    _("architectures.col.top1"): lambda v: decimal(v, L, 2),
+}), hide_index=True, width="stretch", column_config={
     _("architectures.col.depth"): st.column_config.NumberColumn(help=_("architectures.col.depth_help")),
-    _("architectures.col.act"): st.column_config.NumberColumn(format="%.1f", help=_("architectures.col.act_help")),
-    _("architectures.col.top1"): st.column_config.NumberColumn(format="%.2f"),
+    _("architectures.col.act"): st.column_config.NumberColumn(help=_("architectures.col.act_help")),
 })
 st.caption(_("architectures.table_help"))
 v2 = [r for r in good if r.get("weights_versions")]
@@ -294,7 +308,11 @@ if st.toggle(_("architectures.latency_toggle", device=device), key="arch_latency
                              _("architectures.col.throughput"): b32.get("images_per_s"),
                              _("architectures.col.repeats"): b32.get("repeats")})
     if lat_rows:
-        st.dataframe(pd.DataFrame(lat_rows), hide_index=True, width="stretch")
+        st.dataframe(in_language(pd.DataFrame(lat_rows), {
+            _("architectures.col.batch1"): lambda v: decimal(v, L, 1),
+            _("architectures.col.batch32"): lambda v: decimal(v, L, 1),
+            _("architectures.col.throughput"): lambda v: decimal(v, L, 1),
+            _("architectures.col.repeats"): whole}), hide_index=True, width="stretch")
 
 # ---------------------------------------------------------------------------------- layer by layer
 if good:
@@ -308,14 +326,16 @@ if good:
                       stride=conv1["stride"], padding=conv1["padding"], rf=conv1["receptive_field"]))
     if pick == "alexnet":
         st.caption(_("architectures.alexnet_note"))
-    st.dataframe(pd.DataFrame([{
+    st.dataframe(in_language(pd.DataFrame([{
         _("architectures.col.name"): x["name"], _("architectures.col.type"): x["type"],
         _("architectures.col.kernel"): x["kernel"], _("architectures.col.lstride"): x["stride"],
         _("architectures.col.lpadding"): x["padding"],
         _("architectures.col.shape"): "×".join(map(str, x["out_shape"])),
         _("architectures.col.lparams"): x["params"], _("architectures.col.macs"): x["macs"],
         _("architectures.col.rf"): x["receptive_field"], _("architectures.col.stride"): x["effective_stride"],
-    } for x in prof["layers"]]), hide_index=True, width="stretch", height=360)
+    } for x in prof["layers"]]), {col: whole for col in (
+        _("architectures.col.lparams"), _("architectures.col.macs"), _("architectures.col.rf"),
+        _("architectures.col.stride"))}), hide_index=True, width="stretch", height=360)
 
 # ----------------------------------------------------------------------- receptive field on an image
 if good:
@@ -334,7 +354,8 @@ if good:
         st.info(_("architectures.rfimg_no_stage", model=prof["label"]))
     else:
         stage_name = b.selectbox(_("architectures.rfimg_stage"), [s["name"] for s in spatial],
-                                 index=len(spatial) // 2, key=f"arch_rf_stage_{rf_model}")
+                                 index=len(spatial) // 2, key=f"arch_rf_stage_{rf_model}",
+                                 format_func=lambda n: plots.stage_label(n, L))
         stage = next(s for s in spatial if s["name"] == stage_name)
         source = c.selectbox(_("architectures.rfimg_source"), [*arch.SAMPLE_IMAGES, "upload"],
                              format_func=lambda k: _(f"architectures.rfimg_sample.{k}"), key="arch_rf_source")
@@ -381,8 +402,8 @@ with user_errors():
                   rf=stack["receptive_field"], stack=integer(stack["stack_params"], L),
                   single=integer(stack["single_params"], L), ratio=times(stack["ratio"], L)))
     s1, s2 = st.columns([2, 3])
-    s1.dataframe(pd.DataFrame([{_("architectures.col.layer"): r["layer"], _("architectures.col.rf"): r["receptive_field"],
-                                _("architectures.col.stride"): r["effective_stride"],
-                                _("architectures.col.cum_params"): r["params"]} for r in stack["rows"]]),
-                 hide_index=True, width="stretch")
+    s1.dataframe(in_language(pd.DataFrame([{
+        _("architectures.col.layer"): r["layer"], _("architectures.col.rf"): r["receptive_field"],
+        _("architectures.col.stride"): r["effective_stride"], _("architectures.col.cum_params"): r["params"]}
+        for r in stack["rows"]]), {_("architectures.col.cum_params"): whole}), hide_index=True, width="stretch")
     s2.plotly_chart(plots.stack_weights(stack, L), width="stretch")

@@ -18,7 +18,8 @@ from core.finetune import AUGMENTS, DEFAULTS, STRATEGIES, FinetuneConfig, defaul
 from core.i18n import all_strings
 from core.i18n.numbers import decimal, integer, percent, times
 from core.plots import finetune as plots
-from core.plots.finetune import rate, stage_label
+from core.plots.architectures import stage_label
+from core.plots.finetune import rate
 from core.settings import data_dir
 from core.zoo import CATALOG, DEFAULT_MODEL, WeightsInfo, get_entry, weights_available_offline
 from ui import cached_device_info, lang, routed, tr, user_errors, weights_notice

@@ -82,3 +82,17 @@ def test_residual_picture_draws_the_model_blocks():
     texts = " ".join(a.text for a in fig.layout.annotations)
     assert "3×3 conv, 128→128<br><b>stride 2</b>" in texts and "1×1 conv, 256→512<br><b>stride 2</b>, BN" in texts
     assert "atalho com projeção" in texts and "identidade: x" in texts and "512×28×28" in texts
+
+
+@pytest.mark.parametrize("value, en, pt", [(3e-3, "3e-3", "3e-3"), (1e-4, "1e-4", "1e-4"), (2.5e-5, "2.5e-5", "2,5e-5"),
+                                           (9.79e-4, "9.8e-4", "9,8e-4")])
+def test_learning_rates_are_written_as_people_write_them(value, en, pt):
+    from core.plots.finetune import rate
+    assert rate(value, "en") == en and rate(value, "pt") == pt
+
+
+def test_stage_names_in_the_page_language():
+    from core.plots.architectures import stage_label
+    assert [stage_label(n, "pt") for n in ("stem", "stage3", "head", "blocks")] == ["stem", "estágio 3", "classificador",
+                                                                                  "blocks"]
+    assert stage_label("stage3", "en") == "stage 3"

@@ -16,6 +16,17 @@ def localised(fig: go.Figure, lang: str) -> go.Figure:
     return fig
 
 
+def stage_label(name: str, lang: str = "en") -> str:
+    """A stage's name as the pages say it: ``stem``, ``stage 3`` / ``estágio 3``, ``head`` / ``classificador``."""
+    if name == "stem":
+        return t("architectures.plot.stem", lang)
+    if name == "head":
+        return t("architectures.plot.head", lang)
+    if name.startswith("stage") and name[5:].isdigit():
+        return t("architectures.plot.stage", lang, n=int(name[5:]))
+    return name
+
+
 _PALETTE = ["#1f6f8b", "#e07a5f", "#3d405b", "#81b29a", "#f2cc8f", "#6d597a", "#b56576", "#355070",
             "#eaac8b", "#2a9d8f", "#e76f51", "#264653"]
 

@@ -6,19 +6,10 @@ from plotly.subplots import make_subplots
 
 from core.i18n import normalize_lang, t
 from core.i18n.numbers import integer
+from core.plots.architectures import localised, stage_label
 
 TRAIN_COLOUR, VAL_COLOUR = "#1f6f8b", "#f4a259"
-
-
-def stage_label(name: str, lang: str = "en") -> str:
-    """A stage's name as the pages say it: ``stem``, ``stage 3`` / ``estágio 3``, ``head`` / ``classificador``."""
-    if name == "stem":
-        return t("architectures.plot.stem", lang)
-    if name == "head":
-        return t("architectures.plot.head", lang)
-    if name.startswith("stage") and name[5:].isdigit():
-        return t("architectures.plot.stage", lang, n=int(name[5:]))
-    return name
+FROZEN_COLOUR, TRAINABLE_COLOUR, NEW_COLOUR = "#b0b0b0", "#1f6f8b", "#f4a259"
 
 
 def rate(x: float, lang: str = "en") -> str:
@@ -29,12 +20,6 @@ def rate(x: float, lang: str = "en") -> str:
         mantissa = mantissa.rstrip("0").rstrip(".")
     text = f"{mantissa}e{int(exponent)}"
     return text.replace(".", ",") if normalize_lang(lang) == "pt" else text
-
-
-def _localised(fig: go.Figure, lang: str) -> go.Figure:
-    fig.update_layout(separators=",." if normalize_lang(lang) == "pt" else ".,")
-    return fig
-FROZEN_COLOUR, TRAINABLE_COLOUR, NEW_COLOUR = "#b0b0b0", "#1f6f8b", "#f4a259"
 
 
 def curves_figure(rows: list[dict], lang: str = "en", best_epoch: int | None = None) -> go.Figure:
@@ -53,7 +38,7 @@ def curves_figure(rows: list[dict], lang: str = "en", best_epoch: int | None = N
     fig.update_xaxes(title_text=t("finetune.fig.epoch", lang), dtick=1, rangemode="tozero")
     fig.update_yaxes(tickformat=".0%", range=[0, 1.02], row=1, col=2)
     fig.update_layout(height=340, legend_orientation="h", legend_y=-0.25, margin=dict(l=40, r=10, t=40, b=40))
-    return _localised(fig, lang)
+    return localised(fig, lang)
 
 
 def confusion_figure(cm: list[list[int]], classes: list[str], lang: str = "en") -> go.Figure:
@@ -80,7 +65,7 @@ def per_class_figure(per_class: list[dict], lang: str = "en") -> go.Figure:
     fig.update_layout(barmode="group", title=t("finetune.fig.per_class", lang), height=320,
                       yaxis=dict(tickformat=".0%", range=[0, 1.02]), xaxis_type="category",
                       legend_orientation="h", legend_y=-0.25, margin=dict(l=40, r=10, t=50, b=40))
-    return _localised(fig, lang)
+    return localised(fig, lang)
 
 
 def lr_groups_figure(groups: list[dict], lang: str = "en") -> go.Figure:
@@ -116,4 +101,4 @@ def lr_groups_figure(groups: list[dict], lang: str = "en") -> go.Figure:
                       height=360, margin=dict(l=50, r=10, t=50, b=80))
     fig.update_yaxes(range=[0, top * 1.2], tickformat=".1e")
     fig.update_xaxes(type="category", tickangle=-35)
-    return _localised(fig, lang)
+    return localised(fig, lang)
