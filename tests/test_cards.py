@@ -96,3 +96,22 @@ def test_stage_names_in_the_page_language():
     assert [stage_label(n, "pt") for n in ("stem", "stage3", "head", "blocks")] == ["stem", "estágio 3", "classificador",
                                                                                   "blocks"]
     assert stage_label("stage3", "en") == "stage 3"
+
+
+def test_every_key_built_at_run_time_exists():
+    """Keys the pages and the code generator build with f-strings, over every value they can take."""
+    import re
+    from core.architectures import lecture
+    from core.finetune import AUGMENTS, STRATEGIES
+    from core.finetune.strategies import ALL, HEAD, LAST_STAGES
+    from core.i18n import LANGUAGES, all_strings
+    from core.zoo import CATALOG
+    markers = set(re.findall(r"# @(\w+)", lecture.PRETRAINED_FIXED + lecture.HEAD_FIXED + lecture.RES_FIXED))
+    keys = ([f"architectures.code.{c['key']}.title" for c in lecture.lecture_checks()]
+            + [f"architectures.code.comment.{m}" for m in markers]
+            + [f"finetune.page.lr_stages.{k}" for k in ("frozen", "partial", "decay", "random")]
+            + [f"finetune.page.lr_why.{s}" for s in STRATEGIES] + [f"finetune.strategy.{s}" for s in STRATEGIES]
+            + [f"finetune.code.c_freeze_{k}" for k in (HEAD, LAST_STAGES, ALL)]
+            + [f"finetune.page.augment.{a}" for a in AUGMENTS]
+            + [e.note for e in CATALOG.values() if e.note])
+    assert markers and not [k for k in keys if k not in all_strings() or set(all_strings()[k]) != set(LANGUAGES)]
