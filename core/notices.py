@@ -6,8 +6,13 @@ never an English sentence beside a code. The page renders ``notice.text(lang)``;
 render ``str(notice)`` (English). ``UserError.of(key, ...)`` is the same idea for errors, and its record has
 the same shape, so a run that ended on an error stores it as a notice too.
 
+Numbers travel as numbers (``acc=0.841``, not ``"84.1%"``) and the sentence says how to write them
+(``{acc:percent}``: ``84,1 %`` on a Portuguese page, ``84.1%`` in the CLI); see :mod:`core.i18n`. Records
+written while numbers were stored pre-formatted (``"33.3%"``) still render, showing that text as stored.
+
 Records written before notices existed carried an English ``message`` next to an optional ``code``; they are
-read with :meth:`Notice.legacy`, which keeps the English text when no key can be found for it.
+read with :meth:`Notice.legacy`, which keeps the English text when no key can be found for it. That is the
+only fallback to English: a notice with a known key renders in the reader's language or raises.
 """
 from __future__ import annotations
 
@@ -20,8 +25,9 @@ from core.i18n import DEFAULT_LANG, all_strings, t
 @dataclass(frozen=True)
 class Notice:
     """A message for people: ``key`` names a sentence in ``core/i18n``; ``params`` fill its placeholders
-    (plain str, int or float, so the notice can be saved as JSON). ``fallback`` is only for records written
-    before keys existed: the English sentence they stored, shown when the key is unknown."""
+    (plain str, int or float, so the notice can be saved as JSON; numbers unformatted, the sentence formats
+    them). ``fallback`` is only for records written before keys existed: the English sentence they stored,
+    shown when the key is unknown."""
 
     key: str
     params: Mapping[str, Any] = field(default_factory=dict)
@@ -35,7 +41,8 @@ class Notice:
         return cls(key, dict(params))
 
     def text(self, lang: str = DEFAULT_LANG) -> str:
-        """The sentence in ``lang``; a legacy record whose key is unknown shows the English it stored."""
+        """The sentence in ``lang``, numbers in its locale; a legacy record whose key is unknown shows the
+        English it stored. A known key without a sentence in ``lang`` raises (``MissingTranslation``)."""
         try:
             return t(self.key, lang, **self.params)
         except (KeyError, IndexError, ValueError):

@@ -178,7 +178,8 @@ def test_every_sentence_in_both_languages_with_the_same_placeholders(key):
     assert _fields(entry["en"]) == _fields(entry["pt"]), key
     assert not _fields(entry["en"]) & {"key", "lang"}, "t(key, lang, **params) would take these itself"
     assert entry["pt"] != entry["en"], f"{key} is not translated"
-    assert key.split(".")[0] in {"zoo", "data", "images", "finetune", "jobs", "architectures", "receptive_field"}
+    assert key.split(".")[0] in {"zoo", "data", "images", "finetune", "jobs", "architectures", "receptive_field",
+                                   "inside"}
 
 
 # ------------------------------------------------------------------------------- (c) real failures
@@ -222,12 +223,18 @@ def test_an_image_rejection_keeps_its_kind_and_translates():
     assert err.value.code == "empty" and err.value.text("pt") == "cat/x.png: o arquivo está vazio."
 
 
-def test_an_error_without_a_key_and_an_unknown_language_fall_back_to_english():
+def test_only_an_error_saved_without_a_known_key_stays_in_english():
+    """A record written before keys (or whose key is gone) keeps the English it stored; a keyed error never
+    silently turns English: a language the app does not have, or a sentence nobody translated, raises."""
+    from core.i18n import MissingTranslation
     assert UserError("Plain English.").text("pt") == "Plain English."
     exc = UserError.of("jobs.no_export", run="20260101-120000-abcdef")
-    assert exc.text("de") == str(exc) == "Run 20260101-120000-abcdef has no exported model; only a run that finished has one."
+    assert str(exc) == "Run 20260101-120000-abcdef has no exported model; only a run that finished has one."
+    assert exc.text("pt") == "A execução 20260101-120000-abcdef não tem modelo exportado; só uma execução concluída tem um."
     assert UserError.restore(str(exc), {"key": "no.such.key", "params": {}}).text("pt") == str(exc)
     assert UserError.restore(str(exc), None).key is None
+    with pytest.raises(MissingTranslation):
+        exc.text("de")
 
 
 def test_a_failed_run_keeps_its_error_key_for_the_page_and_the_cli(data_dir):

@@ -4,8 +4,8 @@ STRINGS = {
     "jobs.status.worker_gone": {
         "en": "The training process stopped without finishing after {epochs} complete epoch(s); resume it to "
               "continue from the last complete checkpoint.",
-        "pt": "O processo de treino parou sem terminar depois de {epochs} época(s) completa(s); retomar continua a "
-              "partir do último checkpoint completo."},
+        "pt": "O processo de treino parou sem terminar depois de {epochs} época(s) completa(s); retome a execução "
+              "para continuar a partir do último checkpoint completo."},
     "jobs.status.cancelled_queued": {"en": "Cancelled before it ran.", "pt": "Cancelada antes de rodar."},
     "jobs.status.cancelled_interrupted": {"en": "Cancelled while interrupted; it can still be resumed.",
                                                 "pt": "Cancelada enquanto interrompida; ainda pode ser retomada."},
@@ -16,12 +16,12 @@ STRINGS = {
     "jobs.status.resume_fresh": {"en": "No complete checkpoint yet: starting again from the first epoch.",
                                        "pt": "Ainda não há checkpoint completo: recomeçando da primeira época."},
     "jobs.status.done": {
-        "en": "Finished: validation accuracy {acc} at the best epoch (the one with the lowest validation loss).",
-        "pt": "Concluída: acurácia de validação de {acc} na melhor época (a de menor perda de validação)."},
+        "en": "Finished: validation accuracy {acc:percent} at the best epoch (the one with the lowest validation loss).",
+        "pt": "Concluída: acurácia de validação de {acc:percent} na melhor época (a de menor perda de validação)."},
     "jobs.status.terminated": {"en": "Stopped by a termination signal (the server was stopped?); it can be "
                                            "resumed.",
-                                     "pt": "Parada por um sinal de término (o servidor foi desligado?); pode ser "
-                                           "retomada."},
+                                     "pt": "Interrompida por um sinal de término (o servidor foi desligado?); "
+                                           "pode ser retomada."},
     "jobs.status.crashed": {
         "en": "Training failed ({kind}: {detail}); the details are in the run's worker.log.",
         "pt": "O treino falhou ({kind}: {detail}); os detalhes estão no worker.log da execução."},

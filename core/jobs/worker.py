@@ -133,7 +133,7 @@ def run_worker(run_dir: str | Path, echo: Optional[Callable[[dict], None]] = Non
                      resume=bool(job.get("resume")))
         folder.write_summary(result)
         best = result.get("best_val_acc")
-        final = dict(state=DONE, notice=Notice.of("jobs.status.done", acc=f"{best:.1%}").record())
+        final = dict(state=DONE, notice=Notice.of("jobs.status.done", acc=float(best)).record())
     except BaseException as exc:  # noqa: BLE001 - every ending is recorded, then the worker exits
         final, code = _ending(exc, folder, reporter)
     finally:
