@@ -1,23 +1,31 @@
 """The course's map of ideas: each idea, its group, and the page (feature word) where a user sees it happen.
 
-Texts live in ``core.i18n.home`` under ``home.idea.<key>.title`` / ``.body``.
+Texts live in ``core.i18n.home`` under ``home.idea.<key>.title`` / ``.body``. ``page`` is ``None`` where the
+app has no place that shows the idea (it only ever trains on a new, labelled task, so transductive and
+unsupervised transfer are defined, not demonstrated): a card without a link promises nothing.
 """
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import Optional
 
 
 @dataclass(frozen=True)
 class Concept:
     key: str
-    group: str      # why / kinds / pitfalls / techniques
-    page: str       # feature word: architectures, data, finetune
+    group: str                  # one of GROUPS
+    page: Optional[str] = None  # feature word of a page in app.py's router (architectures, data, finetune ...)
 
 
 CONCEPTS = (
     Concept("scarce_labels", "why", "data"),
+    Concept("limited_generalisation", "why", "finetune"),
+    Concept("feature_engineering", "why", "finetune"),
+    Concept("universal_features", "why"),
     Concept("costly_training", "why", "architectures"),
     Concept("inductive", "kinds", "finetune"),
-    Concept("transductive", "kinds", "data"),
-    Concept("unsupervised", "kinds", "architectures"),
+    Concept("transductive", "kinds"),
+    Concept("unsupervised", "kinds"),
     Concept("overfitting", "pitfalls", "finetune"),
     Concept("forgetting", "pitfalls", "finetune"),
     Concept("negative_transfer", "pitfalls", "finetune"),

@@ -13,12 +13,14 @@ st.subheader(_("home.how_title"))
 st.markdown(_("home.how"))
 
 st.subheader(_("home.map_title"))
+st.caption(_("home.map_caption"))
 cols = st.columns(len(GROUPS))
 for col, group in zip(cols, GROUPS):
     with col:
-        st.markdown(f"#### {_('home.group.' + group)}")
+        st.markdown(f"#### {_(f'home.group.{group}')}")
         for c in (c for c in CONCEPTS if c.group == group):
             with st.container(border=True):
                 st.markdown(f"**{_(f'home.idea.{c.key}.title')}**")
                 st.caption(_(f"home.idea.{c.key}.body"))
-                st.page_link(f"pages/{c.page}.py", label=_("home.see_it", page=_(f"page.{c.page}")), icon="➡️")
+                if c.page:  # no page shows it: the card defines the idea and promises nothing
+                    st.page_link(f"pages/{c.page}.py", label=_("home.see_it", page=_(f"page.{c.page}")), icon="➡️")

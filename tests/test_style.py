@@ -1,4 +1,5 @@
 """House rules that a test can hold: core/ has no Streamlit, every string exists in both languages."""
+import ast
 import re
 import string
 from pathlib import Path
@@ -47,9 +48,26 @@ def test_every_page_goes_through_the_router():
         assert f'routed("pages/{p.name}")' in p.read_text(encoding="utf-8"), p.name
 
 
+def routed_pages() -> set[str]:
+    """The page files app.py's router navigates to (its PAGES table), read from the source without running it."""
+    tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
+    table = next(node.value for node in ast.walk(tree) if isinstance(node, ast.Assign)
+                 and any(isinstance(t, ast.Name) and t.id == "PAGES" for t in node.targets))
+    return {path for items in ast.literal_eval(table).values() for path, *_ in items}
+
+
 def test_concept_map_links_to_existing_pages():
-    from core.concepts import CONCEPTS
-    assert all((ROOT / "pages" / f"{c.page}.py").exists() for c in CONCEPTS)
+    """A card links only to a page the router has (the home page promises nothing that is not there); an idea
+    that no page shows has no link at all."""
+    from core.concepts import CONCEPTS, GROUPS
+    pages = routed_pages()
+    assert "pages/home.py" in pages and "pages/finetune.py" in pages  # the table was read
+    assert all(c.group in GROUPS for c in CONCEPTS)
+    linked = [c for c in CONCEPTS if c.page is not None]
+    assert sorted(c.key for c in linked if f"pages/{c.page}.py" not in pages) == []
+    assert all((ROOT / "pages" / f"{c.page}.py").exists() for c in linked)
+    unlinked = {c.key for c in CONCEPTS if c.page is None}
+    assert {"transductive", "unsupervised"} <= unlinked  # every run here learns a new, labelled task
 
 
 def test_only_core_runs_spells_the_run_folders_file_names():
