@@ -475,4 +475,43 @@ STRINGS = {
         "en": "Run {run} {state}; only interrupted or cancelled runs can be resumed.",
         "pt": "A execução {run} está no estado '{state}'; só execuções interrompidas ou canceladas podem ser "
               "retomadas."},
+
+    # ---------------------------------------------------------------------------------------- inside
+    "inside.run_not_started": {
+        "en": "Run {run} has no resolved configuration (it never started training): there is nothing to look "
+              "inside.",
+        "pt": "A execução {run} não tem configuração resolvida (nunca começou a treinar): não há o que olhar por "
+              "dentro."},
+    "inside.ref_shape": {
+        "en": "The reference weights have no tensor '{tensor}' shaped like the fine-tuned one: they are not the "
+              "same architecture.",
+        "pt": "Os pesos de referência não têm um tensor '{tensor}' com o formato do ajustado: não são a mesma "
+              "arquitetura."},
+    "inside.unverified": {
+        "en": "Run {run} did not record the weights it started from, so its reference cannot be verified; pass "
+              "--accept-current-weights to compare it with the weights available now anyway.",
+        "pt": "A execução {run} não registrou os pesos de que partiu, então a referência dela não pode ser "
+              "verificada; use --accept-current-weights para compará-la mesmo assim com os pesos disponíveis "
+              "agora."},
+    "inside.unknown_stage": {
+        "en": "{model} has no stage '{stage}'; its stages are: {stages}.",
+        "pt": "A {model} não tem o estágio '{stage}'; os estágios dela são: {stages}."},
+    "inside.channel_range": {
+        "en": "Stage {stage} has {channels} channels; choose a channel from 0 to {last}.",
+        "pt": "O estágio {stage} tem {channels} canais; escolha um canal de 0 a {last}."},
+    "inside.probe_too_few": {
+        "en": "The probe needs at least 2 images of every class for cross-validation; class '{cls}' of {name} has "
+              "{count}.",
+        "pt": "A sonda precisa de pelo menos 2 imagens de cada classe para a validação cruzada; a classe '{cls}' "
+              "de {name} tem {count}."},
+    "inside.forgetting_scratch": {
+        "en": "Run {run} started from random initialisation: it never had an ImageNet classifier, so there is "
+              "nothing it could forget.",
+        "pt": "A execução {run} partiu de inicialização aleatória: ela nunca teve um classificador da ImageNet, "
+              "então não há nada que ela pudesse esquecer."},
+    "inside.forgetting_no_weights": {
+        "en": "No pretrained weights for {model} are available now, so the original ImageNet classifier cannot be "
+              "put back.",
+        "pt": "Não há pesos pré-treinados da {model} disponíveis agora, então o classificador original da "
+              "ImageNet não pode ser recolocado."},
 }
