@@ -196,7 +196,7 @@ def test_input_too_small_for_alexnet_in_portuguese():
     with pytest.raises(UserError, match="AlexNet needs an input of at least 63 px; 32 px is too small") as err:
         architectures.profile("alexnet", 32)
     assert err.value.text("pt") == ("AlexNet precisa de uma entrada de pelo menos 63 px; 32 px é pequeno demais "
-                                    "(as camadas dele reduzem a imagem a nada).")
+                                    "(as camadas reduzem a imagem a nada).")
     # a comparison row keeps the key, so the page can translate it too
     row = architectures.profile_or_error("alexnet", 32)
     assert UserError.restore(row["error"], row["error_i18n"]).text("pt") == err.value.text("pt")

@@ -64,6 +64,8 @@ def test_number_formats_in_a_sentence_follow_the_language(monkeypatch):
     params = dict(acc=0.8412, n=27161264, r=1.8123, x=0.5, m=58_600_000)
     assert t("x.n", "en", **params) == "84.1% of 27,161,264 (1.81×, 0.50, 58.6 M)"
     assert t("x.n", "pt", **params) == "84,1 % de 27.161.264 (1,81×, 0,50, 58,6 M)"
+    catalog["x.d"] = {"en": "{gb:decimal1} GB, {p:percent0}", "pt": "{gb:decimal1} GB, {p:percent0}"}
+    assert t("x.d", "pt", gb=139.83, p=0.5) == "139,8 GB, 50 %" and t("x.d", "en", gb=80, p=0.5) == "80.0 GB, 50%"
     # text where a number is expected: a record written before numbers were stored as numbers, shown as stored
     assert t("x.n", "pt", acc="33.3%", n="7", r="2×", x="-", m="1 M") == "33.3% de 7 (2×, -, 1 M)"
 
@@ -294,3 +296,4 @@ def test_every_value_of_a_built_key_has_a_sentence_in_both_languages(pattern):
     missing = [pattern.format(v) for v in values if pattern.format(v) not in all_strings()
                or any(not all_strings()[pattern.format(v)].get(lang) for lang in LANGUAGES)]
     assert missing == [], f"{pattern} is built in {built_keys().get(pattern)}"
+

@@ -9,8 +9,9 @@ raises ``KeyError``, a sentence missing in ``lang`` (or a language the app does 
 
 Numbers go in as numbers and are written in the reader's locale by the sentence itself: a placeholder with a
 number format, ``{acc:percent}``, ``{n:integer}``, ``{x:decimal}``, ``{r:times}`` or ``{m:compact}``, is
-written by :mod:`core.i18n.numbers` (``84,1 %`` in Portuguese, ``84.1%`` in English). A value that is already
-text (a record written before numbers were stored as numbers) is shown as it was stored.
+written by :mod:`core.i18n.numbers` (``84,1 %`` in Portuguese, ``84.1%`` in English); a digit after the format
+sets the decimals (``{gb:decimal1}``: ``139,8``). A value that is already text (a record written before numbers
+were stored as numbers) is shown as it was stored.
 """
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ import string
 LANGUAGES = {"en": "English", "pt": "Português (Brasil)"}
 DEFAULT_LANG = "en"
 NUMBER_FORMATS = ("percent", "integer", "decimal", "times", "compact")
-_NUMBER_FIELD = re.compile(r"\{[A-Za-z_]\w*:(?:%s)\}" % "|".join(NUMBER_FORMATS))
+_NUMBER_SPEC = re.compile(r"(%s)(\d?)$" % "|".join(NUMBER_FORMATS))
+_NUMBER_FIELD = re.compile(r"\{[A-Za-z_]\w*:(?:%s)\d?\}" % "|".join(NUMBER_FORMATS))
 
 
 class MissingTranslation(LookupError):
@@ -57,12 +59,14 @@ class _NumberFormatter(string.Formatter):
         self.lang = lang
 
     def format_field(self, value, format_spec: str) -> str:
-        if format_spec in NUMBER_FORMATS:
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                from core.i18n import numbers
-                return getattr(numbers, format_spec)(value, self.lang)
+        spec = _NUMBER_SPEC.match(format_spec)
+        if spec is None:
+            return super().format_field(value, format_spec)
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
             return str(value)
-        return super().format_field(value, format_spec)
+        from core.i18n import numbers
+        digits = {"digits": int(spec.group(2))} if spec.group(2) and spec.group(1) != "integer" else {}
+        return getattr(numbers, spec.group(1))(value, self.lang, **digits)
 
 
 def t(key: str, lang: str = DEFAULT_LANG, **fmt) -> str:

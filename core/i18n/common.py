@@ -1,10 +1,11 @@
 STRINGS = {
     "app.title": {"en": "CNN Transfer Lab", "pt": "CNN Transfer Lab"},
-    "app.tagline": {"en": "Compare CNNs, fine-tune one on your images, look inside.",
-                    "pt": "Compare CNNs, faça o ajuste fino de uma com suas imagens, olhe por dentro."},
+    "app.tagline": {"en": "Compare CNNs, fine-tune a pretrained backbone on your images, look inside.",
+                    "pt": "Compare CNNs, faça o ajuste fino de uma rede base pré-treinada com suas imagens e "
+                          "veja a rede por dentro."},
     "app.language": {"en": "Language", "pt": "Idioma"},
     "app.device": {"en": "Device", "pt": "Dispositivo"},
-    "app.device_cuda": {"en": "GPU: {name} ({memory_gb} GB)", "pt": "GPU: {name} ({memory_gb} GB)"},
+    "app.device_cuda": {"en": "GPU: {name} ({memory_gb:decimal1} GB)", "pt": "GPU: {name} ({memory_gb:decimal1} GB)"},
     "app.device_cpu": {"en": "CPU only, {cores} cores", "pt": "Apenas CPU, {cores} núcleos"},
     "app.versions": {"en": "torch {torch} · torchvision {torchvision} · timm {timm}",
                      "pt": "torch {torch} · torchvision {torchvision} · timm {timm}"},
@@ -17,8 +18,8 @@ STRINGS = {
     "common.random_weights": {
         "en": "No pretrained weights for {model} are available offline: it uses random initialisation, "
               "so nothing is transferred.",
-        "pt": "Não há pesos pré-treinados de {model} disponíveis offline: o modelo usa inicialização "
-              "aleatória, então nada é transferido."},
+        "pt": "Não há pesos pré-treinados de {model} disponíveis neste servidor sem acesso à internet: o modelo "
+              "usa inicialização aleatória, então nada é transferido."},
     "common.weights_source": {"en": "Weights: {source}", "pt": "Pesos: {source}"},
     "common.weights_kind.file": {"en": "your file", "pt": "seu arquivo"},
     "common.weights_kind.cache": {"en": "local cache", "pt": "cache local"},

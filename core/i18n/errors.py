@@ -1,7 +1,7 @@
 """The one-sentence errors core raises (``UserError.of(key, **params)``), in English and Brazilian Portuguese.
 
 Keys start with the word of the core module that raises them (``zoo.``, ``data.``, ``images.``, ``finetune.``,
-``jobs.``, ``architectures.``, ``receptive_field.``). The English text is the exception's ``str()``: the CLI
+``jobs.``, ``architectures.``, ``receptive_field.``, ``inside.``). The English text is the exception's ``str()``: the CLI
 prints it and tests match it, so change it only together with them. Numbers, names and placeholders are the
 same in both languages; no placeholder is called ``key`` or ``lang`` (``t``'s own arguments).
 """
@@ -37,14 +37,15 @@ STRINGS = {
         "pt": "{label}: falta o tensor '{tensor}' ({count} faltando no total)."},
     "zoo.no_imagenet_head": {
         "en": "This model has no ImageNet head; top-k ImageNet labels need num_classes=1000.",
-        "pt": "Este modelo não tem a cabeça da ImageNet; os rótulos top-k da ImageNet exigem num_classes=1000."},
+        "pt": "Este modelo não tem a camada de classificação da ImageNet; os rótulos top-k da ImageNet exigem "
+              "num_classes=1000."},
 
     # ------------------------------------------------------------------------------------ architectures
     "architectures.too_small": {
         "en": "{model} needs an input of at least {smallest} px; {size} px is too small (its layers shrink the "
               "image to nothing).",
         "pt": "{model} precisa de uma entrada de pelo menos {smallest} px; {size} px é pequeno demais (as camadas "
-              "dele reduzem a imagem a nada)."},
+              "reduzem a imagem a nada)."},
     "architectures.does_not_run": {
         "en": "{model} does not run at {size} px (the forward pass fails); use {default} px.",
         "pt": "{model} não roda com {size} px (a passagem direta falha); use {default} px."},
@@ -73,7 +74,7 @@ STRINGS = {
         "pt": "A camada '{layer}' não foi executada na passagem direta."},
     "receptive_field.needs_spatial": {
         "en": "The gradient footprint needs a layer with a spatial (N, C, H, W) output.",
-        "pt": "A pegada do gradiente precisa de uma camada com saída espacial (N, C, H, W)."},
+        "pt": "A marca do gradiente na entrada precisa de uma camada com saída espacial (N, C, H, W)."},
     "receptive_field.pick_spatial": {
         "en": "Pick a layer with a spatial feature map to see its effective receptive field.",
         "pt": "Escolha uma camada com mapa de características espacial para ver o campo receptivo efetivo dela."},
@@ -124,13 +125,13 @@ STRINGS = {
     "data.archive_images_at_top": {
         "en": "The archive has images at its top level but no class folders; put each class's images in a folder "
               "named after the class.",
-        "pt": "O zip tem imagens no nível de cima, mas nenhuma pasta de classe; coloque as imagens de cada classe "
-              "numa pasta com o nome da classe."},
+        "pt": "O zip tem imagens na raiz, mas nenhuma pasta de classe; coloque as imagens de cada classe numa "
+              "pasta com o nome da classe."},
     "data.folder_images_at_top": {
         "en": "The folder has images at its top level but no class folders; put each class's images in a folder "
               "named after the class.",
-        "pt": "A pasta tem imagens no nível de cima, mas nenhuma pasta de classe; coloque as imagens de cada "
-              "classe numa pasta com o nome da classe."},
+        "pt": "A pasta tem imagens na raiz, mas nenhuma pasta de classe; coloque as imagens de cada classe numa "
+              "pasta com o nome da classe."},
     "data.archive_no_images": {
         "en": "The archive contains no image files in class folders (JPEG, PNG, GIF, BMP, WEBP or TIFF inside one "
               "folder per class).",
@@ -277,7 +278,7 @@ STRINGS = {
         "pt": "Estratégia desconhecida '{strategy}'; escolha uma destas: {choices}."},
     "finetune.unknown_augment": {
         "en": "Unknown augmentation preset '{augment}'; choose one of {choices}.",
-        "pt": "Predefinição de aumento de dados desconhecida '{augment}'; escolha uma destas: {choices}."},
+        "pt": "Predefinição de data augmentation desconhecida '{augment}'; escolha uma destas: {choices}."},
     "finetune.unknown_device": {
         "en": "Unknown device '{device}'; choose auto, cpu or cuda.",
         "pt": "Dispositivo desconhecido '{device}'; escolha auto, cpu ou cuda."},
@@ -292,10 +293,11 @@ STRINGS = {
         "pt": "O número de estágios a descongelar deve ser um número inteiro de {lo} a {hi}, não {value}."},
     "finetune.bad_patience": {
         "en": "The early-stopping patience must be a whole number from {lo} to {hi}, not {value}.",
-        "pt": "A paciência da parada antecipada deve ser um número inteiro de {lo} a {hi}, não {value}."},
+        "pt": "A paciência do early stopping deve ser um número inteiro de {lo} a {hi}, não {value}."},
     "finetune.bad_head_hidden": {
         "en": "The hidden layer size of the head must be a whole number from {lo} to {hi}, not {value}.",
-        "pt": "O tamanho da camada oculta da cabeça deve ser um número inteiro de {lo} a {hi}, não {value}."},
+        "pt": "O número de unidades ocultas da camada de classificação deve ser um número inteiro de {lo} a {hi}, "
+              "não {value}."},
     "finetune.bad_seed": {
         "en": "The seed must be a whole number from {lo} to {hi}, not {value}.",
         "pt": "A semente deve ser um número inteiro de {lo} a {hi}, não {value}."},
@@ -307,24 +309,24 @@ STRINGS = {
         "pt": "A taxa de aprendizado deve ser um número positivo, não {value}."},
     "finetune.bad_head_lr_scale": {
         "en": "The head learning-rate multiplier must be in (0, 100], not {value}.",
-        "pt": "O multiplicador da taxa de aprendizado da cabeça deve ser maior que 0 e no máximo 100, não "
-              "{value}."},
+        "pt": "O multiplicador da taxa de aprendizado da nova camada de classificação deve ser maior que 0 e no "
+              "máximo 100, não {value}."},
     "finetune.bad_layer_decay": {
         "en": "The layer decay must be in (0, 1] (1 means no decay), not {value}.",
-        "pt": "O decaimento por camada deve ser maior que 0 e no máximo 1 (1 significa sem decaimento), não "
-              "{value}."},
+        "pt": "O fator de decaimento por estágio deve ser maior que 0 e no máximo 1 (1 significa sem decaimento), "
+              "não {value}."},
     "finetune.bad_weight_decay": {
         "en": "The weight decay must be between 0 and 10, not {value}.",
-        "pt": "O decaimento de pesos deve ficar entre 0 e 10, não {value}."},
+        "pt": "O weight decay deve ficar entre 0 e 10, não {value}."},
     "finetune.bad_label_smoothing": {
         "en": "Label smoothing must be in [0, 1), not {value}.",
         "pt": "A suavização de rótulos deve ser pelo menos 0 e menor que 1, não {value}."},
     "finetune.bad_head_dropout": {
         "en": "The head dropout must be in [0, 1), not {value}.",
-        "pt": "O dropout da cabeça deve ser pelo menos 0 e menor que 1, não {value}."},
+        "pt": "O dropout da camada de classificação deve ser pelo menos 0 e menor que 1, não {value}."},
     "finetune.bad_warmup": {
         "en": "Warm-up must last between 0 and {epochs} epochs (the run's length), not {value}.",
-        "pt": "O aquecimento deve durar entre 0 e {epochs} épocas (a duração da execução), não {value}."},
+        "pt": "O aquecimento (warm-up) deve durar entre 0 e {epochs} épocas (a duração da execução), não {value}."},
     "finetune.no_cuda": {
         "en": "No CUDA GPU is available on this server; choose the device 'auto' or 'cpu'.",
         "pt": "Nenhuma GPU CUDA está disponível neste servidor; escolha o dispositivo 'auto' ou 'cpu'."},
@@ -351,8 +353,8 @@ STRINGS = {
     "finetune.bad_unfreeze_for_model": {
         "en": "{model} has {stages} stages below the head; choose a number of stages to unfreeze from 0 to "
               "{stages}.",
-        "pt": "{model} tem {stages} estágios abaixo da cabeça; escolha um número de estágios a descongelar de 0 "
-              "a {stages}."},
+        "pt": "{model} tem {stages} estágios abaixo da camada de classificação; escolha um número de estágios a "
+              "descongelar de 0 a {stages}."},
     "finetune.out_of_memory.training": {
         "en": "The GPU ran out of memory during training even with a batch of {batch} image(s); choose a smaller "
               "model or image size.",
@@ -406,12 +408,12 @@ STRINGS = {
         "pt": "A pasta de saída {out} não está vazia; escolha uma pasta nova ou acrescente --resume."},
     "finetune.diverged_loss": {
         "en": "The training diverged: the loss became {loss}; lower the learning rate and start again.",
-        "pt": "O treino divergiu: a perda virou {loss}; diminua a taxa de aprendizado e comece de novo."},
+        "pt": "O treino divergiu: a perda chegou a {loss}; diminua a taxa de aprendizado e comece de novo."},
     "finetune.diverged_step": {
         "en": "The training diverged at epoch {epoch}, step {step} (the loss became NaN or infinite); lower the "
               "learning rate (now {lr}) and start again.",
-        "pt": "O treino divergiu na época {epoch}, passo {step} (a perda virou NaN ou infinita); diminua a taxa "
-              "de aprendizado (agora {lr}) e comece de novo."},
+        "pt": "O treino divergiu na época {epoch}, passo {step} (a perda se tornou NaN ou infinita); diminua a "
+              "taxa de aprendizado (agora {lr}) e comece de novo."},
     "finetune.diverged_val": {
         "en": "The training diverged at epoch {epoch}: the validation loss is {loss}; lower the learning rate "
               "(now {lr}) and start again.",
@@ -449,7 +451,7 @@ STRINGS = {
         "pt": "A execução {run} já foi cancelada; não há o que cancelar."},
     "jobs.cannot_cancel": {
         "en": "Run {run} is already {state}; there is nothing to cancel.",
-        "pt": "A execução {run} já está no estado '{state}'; não há o que cancelar."},
+        "pt": "A execução {run} está num estado que não admite cancelamento ('{state}'); não há o que cancelar."},
     "jobs.resume_queued": {
         "en": "Run {run} is already waiting in the queue; only interrupted or cancelled runs can be resumed.",
         "pt": "A execução {run} já está esperando na fila; só execuções interrompidas ou canceladas podem ser "
@@ -473,8 +475,8 @@ STRINGS = {
               "execuções interrompidas ou canceladas podem ser retomadas."},
     "jobs.cannot_resume": {
         "en": "Run {run} {state}; only interrupted or cancelled runs can be resumed.",
-        "pt": "A execução {run} está no estado '{state}'; só execuções interrompidas ou canceladas podem ser "
-              "retomadas."},
+        "pt": "A execução {run} está num estado que não admite retomada ('{state}'); só execuções interrompidas "
+              "ou canceladas podem ser retomadas."},
 
     # ---------------------------------------------------------------------------------------- inside
     "inside.run_not_started": {
