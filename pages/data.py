@@ -3,19 +3,26 @@ import pandas as pd
 import streamlit as st
 
 from core import data
+from core.i18n.numbers import integer
 from core.plots.data import class_counts_figure, sizes_figure
 from ui import routed, lang, tr, user_errors
 
 routed("pages/data.py")
 _ = tr()
+L = lang()  # once: format_func callbacks may run outside this script run (AppTest), where lang() is not set
 
 
 def _test_label(fraction: float) -> str:
     return f"{fraction:.0%}" if fraction else _("data.test_none")
 
 
+def _name(name: str) -> str:
+    """A stored dataset's name as shown: our demo sets in the page's language (the stored name stays)."""
+    return data.shown_name(name, L)
+
+
 def _pick_label(i: data.DatasetInfo) -> str:  # two stores of one source differ by their test split: say it
-    fields = dict(name=i.name, n=i.num_images, k=len(i.classes), created=i.created[:16].replace("T", " "))
+    fields = dict(name=_name(i.name), n=i.num_images, k=len(i.classes), created=i.created[:16].replace("T", " "))
     if i.test_fraction:
         return _("data.pick_item_test", test=_test_label(i.test_fraction), **fields)
     return _("data.pick_item", **fields)
@@ -61,7 +68,7 @@ with st.container(border=True):
             else:
                 ds = data.open_dataset(ref, progress, val_fraction=val, test_fraction=test)
             st.session_state["data_pick"] = ds.id  # show the new one (set before its selectbox is drawn)
-            bar.progress(1.0, text=_("data.done", name=ds.name, n=len(ds)))
+            bar.progress(1.0, text=_("data.done", name=_name(ds.name), n=len(ds)))
 
 # --- stored datasets -----------------------------------------------------------------------------------------
 st.subheader(_("data.stored_title"))
@@ -74,17 +81,17 @@ if st.session_state.get("data_pick") not in by_id:
     st.session_state["data_pick"] = infos[0].id
 
 chosen = st.selectbox(_("data.pick"), list(by_id), key="data_pick", format_func=lambda i: _pick_label(by_id[i]))
-st.dataframe(pd.DataFrame([{_("data.col.name"): i.name, _("data.col.images"): i.num_images,
+st.dataframe(pd.DataFrame([{_("data.col.name"): _name(i.name), _("data.col.images"): i.num_images,
                             _("data.col.classes"): len(i.classes),
                             _("data.col.test"): _test_label(i.test_fraction),
                             _("data.col.created"): i.created[:19].replace("T", " "),
                             _("data.col.id"): i.id} for i in infos]), hide_index=True, width="stretch")
 with st.popover(_("data.delete"), icon="🗑️"):
-    if st.button(_("data.delete_confirm", name=by_id[chosen].name), key="data_delete", type="primary"):
+    if st.button(_("data.delete_confirm", name=_name(by_id[chosen].name)), key="data_delete", type="primary"):
         with user_errors():
             data.delete_dataset(chosen)
             st.session_state.pop("data_pick", None)
-            st.toast(_("data.deleted", name=by_id[chosen].name))
+            st.toast(_("data.deleted", name=_name(by_id[chosen].name)))
             st.rerun()
 
 # --- the report ----------------------------------------------------------------------------------------------
@@ -93,10 +100,10 @@ with user_errors():
     r = ds.report
     st.subheader(_("data.report_title"))
     m = st.columns([1, 1, 1, 1.6, 1])  # the split "train / val / test" needs room
-    m[0].metric(_("data.m.images"), f"{r['num_images']:,}".replace(",", "." if lang() == "pt" else ","))
+    m[0].metric(_("data.m.images"), integer(r["num_images"], lang()))
     m[1].metric(_("data.m.classes"), len(r["classes"]))
     m[2].metric(_("data.m.working"), f"{ds.cache_size}×{ds.cache_size}")
-    m[3].metric(_("data.m.split"), " / ".join(str(r["split"][k]) for k in ("train", "val", "test")))
+    m[3].metric(_("data.m.split"), " / ".join(integer(r["split"][k], lang()) for k in ("train", "val", "test")))
     m[4].metric(_("data.m.skipped"), len(r["skipped"]))
     n_test = r["split"].get("test", 0)
     st.caption(_("data.test_held", n=n_test) if n_test else _("data.test_absent"))
@@ -107,8 +114,10 @@ with user_errors():
     if not ds.warnings:
         st.success(_("data.no_warnings"))
 
+    shown = {c: data.shown_class(ds.name, c, lang()) for c in r["classes"]}  # the stored labels stay as they are
     left, right = st.columns(2)
-    left.plotly_chart(class_counts_figure(r["split_counts"], r["classes"], lang()), width="stretch")
+    counts = {split: {shown.get(c, c): n for c, n in by_class.items()} for split, by_class in r["split_counts"].items()}
+    left.plotly_chart(class_counts_figure(counts, list(shown.values()), lang()), width="stretch")
     right.plotly_chart(sizes_figure(ds.original_sizes, ds.cache_size, lang()), width="stretch")
     sizes = r["sizes"]
     right.caption(_("data.sizes_caption", size=ds.cache_size, upscaled=sizes["upscaled"], n=r["num_images"],
@@ -120,7 +129,7 @@ with user_errors():
     st.subheader(_("data.thumbs_title"))
     many = len(ds.classes) > 12  # a long list of classes folds away
     for cls, items in data.thumbnails(ds, per_class=10).items():
-        label = _("data.thumbs_class", cls=cls, n=r["counts"][cls])
+        label = _("data.thumbs_class", cls=shown.get(cls, cls), n=r["counts"][cls])
         box = st.expander(label) if many else st.container()
         if not many:
             box.markdown(f"**{label}**")
@@ -134,6 +143,6 @@ with user_errors():
     if r["duplicates"]:
         with st.expander(_("data.duplicates_title", n=r["num_duplicate_groups"])):
             st.dataframe(pd.DataFrame([{_("data.col.path"): " = ".join(d["files"]),
-                                        _("data.col.classes"): ", ".join(d["classes"]),
+                                        _("data.col.classes"): ", ".join(shown.get(c, c) for c in d["classes"]),
                                         _("data.col.splits"): ", ".join(_(f"data.split.{s}") for s in d["splits"])}
                                        for d in r["duplicates"]]), hide_index=True, width="stretch")

@@ -190,15 +190,6 @@ def _skip_codes():
     return sorted(codes)
 
 
-def _lecture(kind):
-    import core.architectures.lecture as lecture
-    if kind == "check":
-        return _literals("core/architectures/lecture.py", lambda n: n.values[n.keys.index(next(
-            k for k in n.keys if isinstance(k, ast.Constant) and k.value == "key"))]
-            if isinstance(n, ast.Dict) and any(isinstance(k, ast.Constant) and k.value == "key" for k in n.keys) else None)
-    return sorted({m for v in vars(lecture).values() if isinstance(v, str) for m in re.findall(r"# @(\w+)", v)})
-
-
 def _codegen():
     """The comment keys of the generated script: ``c("c_...")`` calls, and ``c("c_freeze_" + strategy.trains)``."""
     from core.finetune.strategies import STRATEGIES
@@ -245,8 +236,6 @@ ENUMERATED = {
     "finetune.strategy.{}": _strategies,
     "finetune.page.explain.{}": _strategies,
     "finetune.page.lr_why.{}": _strategies,
-    # pages/finetune.py rates_explained: what a strategy's pretrained stages do, one of four
-    "finetune.page.lr_stages.{}": lambda: ["frozen", "partial", "decay", "random"],
     "finetune.page.state.{}": _states,
     "finetune.page.augment.{}": lambda: _finetune_config("AUGMENTS"),
     "finetune.phase.{}": _phases,
@@ -264,8 +253,6 @@ ENUMERATED = {
     "data.stat.{}": lambda: ["min", "median", "mean", "max"],  # pages/data.py's size table
     "data.split.{}": lambda: _data("splits"),
     "data.skip.{}": _skip_codes,
-    "architectures.code.{}.title": lambda: _lecture("check"),
-    "architectures.code.comment.{}": lambda: _lecture("comment"),
     "architectures.rfimg_sample.{}": lambda: [*__import__("core.architectures.picture",
                                                           fromlist=["SAMPLE_IMAGES"]).SAMPLE_IMAGES, "upload"],
     "inside.page.normalise.{}": lambda: _inside("normalise"),
@@ -279,11 +266,15 @@ ENUMERATED = {
 }
 # built keys that are looked up only after checking they exist (else the code shows something else)
 GUARDED = {"zoo.label.{}": "the catalog's own label", "data.warn.{}": "an old report's code without a sentence"}
+# built keys whose values another test enumerates (it runs the lecture's checks, which this file need not)
+ELSEWHERE = {p: "tests/test_cards.py::test_every_key_built_at_run_time_exists" for p in (
+    "architectures.code.{}.title", "architectures.code.comment.{}", "finetune.page.lr_stages.{}")}
 
 
 def test_every_key_built_at_run_time_has_its_values_listed_here():
     """A new f-string key needs its values in ENUMERATED (read from the code's tables), so the next test sees it."""
-    unknown = {p: where for p, where in built_keys().items() if p not in ENUMERATED and p not in GUARDED}
+    unknown = {p: where for p, where in built_keys().items()
+               if p not in ENUMERATED and p not in GUARDED and p not in ELSEWHERE}
     assert unknown == {}
 
 
@@ -291,9 +282,32 @@ def test_every_key_built_at_run_time_has_its_values_listed_here():
 def test_every_value_of_a_built_key_has_a_sentence_in_both_languages(pattern):
     if pattern in GUARDED:
         pytest.skip(f"looked up only if it exists; otherwise {GUARDED[pattern]}")
+    if pattern in ELSEWHERE:
+        pytest.skip(f"enumerated in {ELSEWHERE[pattern]}")
     values = list(ENUMERATED[pattern]())
     assert values, pattern
     missing = [pattern.format(v) for v in values if pattern.format(v) not in all_strings()
                or any(not all_strings()[pattern.format(v)].get(lang) for lang in LANGUAGES)]
     assert missing == [], f"{pattern} is built in {built_keys().get(pattern)}"
 
+
+# ------------------------------------------------------------------------------ names that are data
+def test_our_demo_sets_read_in_the_pages_language_while_what_is_stored_stays(data_dir):
+    """Class names and dataset names are data (runs, exports and the CLI keep them); a page translates only
+    what it shows, and only where the names are ours (the demo sets), never a person's own folders."""
+    from streamlit.testing.v1 import AppTest
+    from core import data
+    ds = data.open_dataset("demo:faces")
+    assert ds.classes == ["face", "not_face"] and ds.name == data.DEMOS["faces"]  # stored as built
+    assert [data.shown_class(ds.name, c, "pt") for c in ds.classes] == ["rosto", "não rosto"]
+    assert data.shown_name(ds.name, "pt") == "Rostos e não rostos (subconjunto LFW do scikit-image)"
+    assert data.shown_class("my faces", "face", "pt") == "face" and data.shown_name("my faces", "pt") == "my faces"
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.query_params["lang"] = "pt"
+    at.run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]
+    shown = "\n".join([m.value for m in at.markdown] + list(at.selectbox(key="data_pick").options))
+    assert "**rosto — 100 imagens**" in shown and "**não rosto — 100 imagens**" in shown
+    assert "Rostos e não rostos" in shown and "Faces vs. not faces" not in shown and "not_face" not in shown
+    assert data.open_dataset(ds.id).classes == ["face", "not_face"]  # showing changed nothing stored

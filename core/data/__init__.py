@@ -19,7 +19,7 @@ This module is the public face; the work is split by role:
 The command line twin is ``core/cli/data.py`` (``python -m core data ...``).
 """
 from core.data.dataset import FORMAT_VERSION, Dataset, DatasetInfo, DatasetRejected, Progress
-from core.data.demos import DEMOS, write_demo
+from core.data.demos import DEMOS, shown_class, shown_name, write_demo
 from core.data.ingest import DECODE_THREADS, MAX_CACHE, MIN_CACHE, choose_size
 from core.data.report import report_warnings, skipped_text
 from core.data.split import SPLIT_SEED, TEST_CHOICES, TEST_FRACTION, VAL_FRACTION, stratified_split
@@ -29,7 +29,7 @@ from core.data.zipsafe import MAX_ENTRIES, Budget, read_capped
 
 __all__ = [
     "open_dataset", "list_datasets", "delete_dataset", "datasets_root", "save_upload", "discard_upload",
-    "thumbnails", "write_demo", "stratified_split", "choose_size", "report_warnings", "skipped_text",
+    "thumbnails", "write_demo", "shown_name", "shown_class", "stratified_split", "choose_size", "report_warnings", "skipped_text",
     "read_capped", "Budget",
     "Dataset", "DatasetInfo", "DatasetRejected", "Progress", "DEMOS", "FORMAT_VERSION", "SPLIT_SEED",
     "VAL_FRACTION", "TEST_FRACTION", "TEST_CHOICES", "MIN_CACHE", "MAX_CACHE", "MAX_ENTRIES", "DECODE_THREADS",

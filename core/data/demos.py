@@ -7,6 +7,7 @@ import shutil
 import uuid
 from collections import Counter
 from pathlib import Path
+from typing import Optional
 
 import numpy as np
 
@@ -14,9 +15,31 @@ from core import images as imgs
 from core.data.dataset import Builder
 from core.data.ingest import choose_size
 from core.errors import UserError
+from core.i18n import t
 from core.notices import Notice
 
 DEMOS = {"digits": "Digits (scikit-learn, 8×8)", "faces": "Faces vs. not faces (scikit-image LFW subset)"}
+# How our demo sets' names and class labels read on a page. What is stored stays as it is (a dataset's name and
+# class folders are data: runs, exports and the CLI keep them); only what a page shows is in its language.
+SHOWN_NAMES = {name: f"data.demo.{name}.name" for name in DEMOS}
+SHOWN_CLASSES = {"faces": {"face": "data.demo.faces.class.face", "not_face": "data.demo.faces.class.not_face"}}
+
+
+def demo_of(name: str) -> Optional[str]:
+    """The demo set (``digits``, ``faces``) stored under ``name``, or ``None`` for a person's own dataset."""
+    return next((demo for demo, stored in DEMOS.items() if stored == name), None)
+
+
+def shown_name(name: str, lang: str) -> str:
+    """A stored dataset's name as a page shows it: our demo sets in ``lang``, anyone else's as they named it."""
+    demo = demo_of(name)
+    return t(SHOWN_NAMES[demo], lang) if demo else name
+
+
+def shown_class(dataset_name: str, cls: str, lang: str) -> str:
+    """A class label as a page shows it: our demo sets' labels in ``lang`` ("rosto"), any other as stored."""
+    key = SHOWN_CLASSES.get(demo_of(dataset_name) or "", {}).get(cls)
+    return t(key, lang) if key else cls
 
 
 def build_demo(builder: Builder, name: str) -> None:
@@ -34,8 +57,7 @@ def build_demo(builder: Builder, name: str) -> None:
         builder.add(imgs.fit_square(im, side), int(y), rel, hashlib.sha256(arr.tobytes()).hexdigest(),
                     (arr.shape[1], arr.shape[0]), "PNG")
         if i % 100 == 0:
-            builder.progress(0.1 + 0.85 * i / len(arrays), Notice.of("data.progress.making", name=name, k=i,
-                                                                      n=len(arrays)))
+            builder.progress(0.1 + 0.85 * i / len(arrays), Notice.of("data.progress.making", k=i, n=len(arrays)))
 
 
 def write_demo(name: str, out: Path) -> dict:

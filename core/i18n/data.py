@@ -10,8 +10,8 @@ STRINGS = {
               "classe** (`gatos/…`, `cachorros/…`), uma pasta neste servidor ou um conjunto de demonstração "
               "embutido. Cada imagem é verificada e decodificada uma vez, depois guardada numa resolução de "
               "trabalho com uma divisão fixa (treino, validação e, se você separar uma, teste), compartilhada por "
-              "todos os treinos com esse conjunto. Leia o relatório antes de treinar: desbalanceamento, duplicatas e arquivos ignorados mudam "
-              "o que a acurácia significa."},
+              "todas as execuções com esse conjunto. Leia o relatório antes de treinar: desbalanceamento, "
+              "duplicatas e arquivos ignorados mudam o sentido da acurácia."},
     "data.add_title": {"en": "Add a dataset", "pt": "Adicionar um conjunto"},
     "data.source": {"en": "Source", "pt": "Origem"},
     "data.source.upload": {"en": "Upload a zip", "pt": "Enviar um zip"},
@@ -27,11 +27,19 @@ STRINGS = {
     "data.demo.digits": {"en": "Handwritten digits (scikit-learn, 1,797 images of 8×8, 10 classes)",
                          "pt": "Dígitos manuscritos (scikit-learn, 1.797 imagens de 8×8, 10 classes)"},
     "data.demo.faces": {"en": "Faces vs. not faces (scikit-image LFW subset, 200 images of 25×25, 2 classes)",
-                        "pt": "Rostos vs. não rostos (subconjunto LFW do scikit-image, 200 imagens de 25×25, 2 classes)"},
+                        "pt": "Rostos e não rostos (subconjunto LFW do scikit-image, 200 imagens de 25×25, 2 classes)"},
+    # a stored demo set's name and class labels as a page shows them (core/data/demos.py: what is stored stays)
+    "data.demo.digits.name": {"en": "Digits (scikit-learn, 8×8)", "pt": "Dígitos (scikit-learn, 8×8)"},
+    "data.demo.faces.name": {"en": "Faces vs. not faces (scikit-image LFW subset)",
+                             "pt": "Rostos e não rostos (subconjunto LFW do scikit-image)"},
+    "data.demo.faces.class.face": {"en": "face", "pt": "rosto"},
+    "data.demo.faces.class.not_face": {"en": "not face", "pt": "não rosto"},
     "data.demo.digits.about": {
-        "en": "Tiny grey scans, far from ImageNet's photos: a good case for the warning about domain shift.",
-        "pt": "Digitalizações minúsculas em tons de cinza, longe das fotos da ImageNet: um bom caso para o alerta "
-              "sobre mudança de domínio."},
+        "en": "Tiny grey scans, far from ImageNet's photos: a new task in another domain (domain shift). Fine-tune "
+              "on it and compare with the from-scratch baseline to see whether the transfer still helps.",
+        "pt": "Digitalizações minúsculas em tons de cinza, longe das fotos da ImageNet: uma tarefa nova em outro "
+              "domínio (deslocamento de domínio). Faça o ajuste fino com ele e compare com o modelo treinado do "
+              "zero (baseline) para ver se a transferência ainda ajuda."},
     "data.demo.faces.about": {
         "en": "Small grey crops of faces and of backgrounds from the same photos.",
         "pt": "Pequenos recortes em cinza de rostos e de fundos das mesmas fotos."},
@@ -46,22 +54,22 @@ STRINGS = {
               "estimate of how the model does on new images. Hold one out when you will compare or tune runs.",
         "pt": "A divisão de teste é a medida final e intocada: suas imagens nunca treinam o modelo nem escolhem a "
               "melhor época ou as configurações, como faz a divisão de validação, então a acurácia nelas é a "
-              "estimativa honesta de como o modelo se sai em imagens novas. Separe uma quando for comparar ou "
-              "ajustar treinos."},
+              "estimativa honesta de como o modelo se sai em imagens novas. Separe uma quando for comparar "
+              "execuções ou ajustar configurações."},
     "data.split_help": {
         "en": "Stratified per class with a fixed seed; identical files inside a class stay together.",
         "pt": "Estratificada por classe com semente fixa; arquivos idênticos dentro de uma classe ficam juntos."},
     "data.ingest": {"en": "Check and store", "pt": "Verificar e guardar"},
     "data.working": {"en": "Checking and decoding the images…", "pt": "Verificando e decodificando as imagens…"},
-    "data.done": {"en": "Stored \"{name}\": {n} images.", "pt": "Guardado \"{name}\": {n} imagens."},
+    "data.done": {"en": "Stored \"{name}\": {n:integer} images.", "pt": "\"{name}\" guardado: {n:integer} imagens."},
     "data.stored_title": {"en": "Stored datasets", "pt": "Conjuntos guardados"},
     "data.none_stored": {"en": "No dataset is stored yet: upload a zip or take a demo set above.",
                          "pt": "Nenhum conjunto guardado ainda: envie um zip ou use um conjunto de demonstração acima."},
     "data.pick": {"en": "Dataset to show", "pt": "Conjunto a mostrar"},
-    "data.pick_item": {"en": "{name} · {n} images · {k} classes · {created}",
-                       "pt": "{name} · {n} imagens · {k} classes · {created}"},
-    "data.pick_item_test": {"en": "{name} · {n} images · {k} classes · test {test} · {created}",
-                            "pt": "{name} · {n} imagens · {k} classes · teste {test} · {created}"},
+    "data.pick_item": {"en": "{name} · {n:integer} images · {k} classes · {created}",
+                       "pt": "{name} · {n:integer} imagens · {k} classes · {created}"},
+    "data.pick_item_test": {"en": "{name} · {n:integer} images · {k} classes · test {test} · {created}",
+                            "pt": "{name} · {n:integer} imagens · {k} classes · teste {test} · {created}"},
     "data.col.name": {"en": "Name", "pt": "Nome"},
     "data.col.id": {"en": "Id", "pt": "Id"},
     "data.col.images": {"en": "Images", "pt": "Imagens"},
@@ -80,11 +88,13 @@ STRINGS = {
     "data.m.images": {"en": "Images", "pt": "Imagens"},
     "data.m.classes": {"en": "Classes", "pt": "Classes"},
     "data.m.working": {"en": "Working size", "pt": "Tamanho de trabalho"},
-    "data.m.split": {"en": "Train / val / test", "pt": "Treino / val / teste"},
+    "data.m.split": {"en": "Train / val / test", "pt": "Treino / validação / teste"},
     "data.m.skipped": {"en": "Skipped files", "pt": "Arquivos ignorados"},
     "data.test_held": {
-        "en": "{n} images are held out as the test split: fine-tuning measures its accuracy on them once, at the end.",
-        "pt": "{n} imagens estão separadas como divisão de teste: o ajuste fino mede a acurácia nelas uma vez, no fim."},
+        "en": "{n:integer} images are held out as the test split: fine-tuning measures its accuracy on them once, "
+              "at the end.",
+        "pt": "{n:integer} imagens estão separadas como divisão de teste: o ajuste fino mede a acurácia nelas uma "
+              "vez, no fim."},
     "data.test_absent": {
         "en": "No test split: fine-tuning will report validation accuracy only. Store the source again with a test "
               "split for an untouched measurement.",
@@ -98,9 +108,10 @@ STRINGS = {
     "data.sizes_title": {"en": "Image sizes (before resizing)", "pt": "Tamanhos das imagens (antes do redimensionamento)"},
     "data.sizes_caption": {
         "en": "Each image was resized so its short side is {size} px and centre-cropped to {size}×{size}; "
-              "{upscaled} of {n} were smaller and had to be enlarged. Formats: {formats}.",
+              "{upscaled:integer} of {n:integer} were smaller and had to be enlarged. Formats: {formats}.",
         "pt": "Cada imagem foi redimensionada para que o lado menor tenha {size} px e recortada no centro em "
-              "{size}×{size}; {upscaled} de {n} eram menores e precisaram ser ampliadas. Formatos: {formats}."},
+              "{size}×{size}; {upscaled:integer} de {n:integer} eram menores e precisaram ser ampliadas. Formatos: "
+              "{formats}."},
     "data.stat.width": {"en": "Width (px)", "pt": "Largura (px)"},
     "data.stat.height": {"en": "Height (px)", "pt": "Altura (px)"},
     "data.stat.min": {"en": "min", "pt": "mín."},
@@ -108,7 +119,7 @@ STRINGS = {
     "data.stat.mean": {"en": "mean", "pt": "média"},
     "data.stat.max": {"en": "max", "pt": "máx."},
     "data.thumbs_title": {"en": "Examples per class (as stored)", "pt": "Exemplos por classe (como guardados)"},
-    "data.thumbs_class": {"en": "{cls} — {n} images", "pt": "{cls} — {n} imagens"},
+    "data.thumbs_class": {"en": "{cls} — {n:integer} images", "pt": "{cls} — {n:integer} imagens"},
     "data.skipped_title": {"en": "Skipped files ({n})", "pt": "Arquivos ignorados ({n})"},
     "data.duplicates_title": {"en": "Identical files (groups: {n})", "pt": "Arquivos idênticos (grupos: {n})"},
     "data.split.train": {"en": "train", "pt": "treino"},
@@ -128,13 +139,13 @@ STRINGS = {
     "data.progress.stored": {"en": "stored", "pt": "guardado"},
     "data.progress.headers": {"en": "reading headers {k}/{n}", "pt": "lendo cabeçalhos {k}/{n}"},
     "data.progress.decoding": {"en": "decoding {k}/{n}", "pt": "decodificando {k}/{n}"},
-    "data.progress.making": {"en": "making {name} {k}/{n}", "pt": "gerando {name} {k}/{n}"},
+    "data.progress.making": {"en": "making the images {k}/{n}", "pt": "gerando as imagens {k}/{n}"},
     # warnings (core/data/report.py: Notice keys stored in report.json; also the codes of older reports)
     "data.warn.imbalance": {
-        "en": "Class imbalance: '{big}' has {n_big} images and '{small}' has {n_small} ({ratio}×); accuracy alone "
-              "will flatter the larger class.",
-        "pt": "Classes desbalanceadas: '{big}' tem {n_big} imagens e '{small}' tem {n_small} ({ratio}×); a "
-              "acurácia sozinha favorece a classe maior."},
+        "en": "Class imbalance: '{big}' has {n_big:integer} images and '{small}' has {n_small:integer} "
+              "({ratio:times1}); accuracy alone will flatter the larger class.",
+        "pt": "Classes desbalanceadas: '{big}' tem {n_big:integer} imagens e '{small}' tem {n_small:integer} "
+              "({ratio:times1}); a acurácia sozinha favorece a classe maior."},
     "data.warn.collision_unicode": {
         "en": "Folders {names} are the same name written in different Unicode forms; they were merged into class "
               "'{label}'.",
@@ -161,8 +172,8 @@ STRINGS = {
     "data.warn.small_val": {
         "en": "Only {n} validation images: accuracy moves in steps of {step} points, so small differences between "
               "runs mean little.",
-        "pt": "Só {n} imagens de validação: a acurácia anda em passos de {step} pontos, então pequenas diferenças "
-              "entre treinos dizem pouco."},
+        "pt": "Só {n} imagens de validação: a acurácia anda em passos de {step} pontos percentuais, então pequenas "
+              "diferenças entre execuções dizem pouco."},
     # why a file was skipped (core/data/ingest.py; images that do not decode say it with images.* in errors.py)
     "data.skipped.macos_folder": {"en": "macOS metadata folder (__MACOSX), not an image",
                                   "pt": "pasta de metadados do macOS (__MACOSX), não é uma imagem"},
