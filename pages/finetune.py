@@ -320,7 +320,7 @@ def results_view(run: dict) -> None:
     if run["state"] != jobs.DONE:
         return
     st.subheader(_("finetune.page.results"))
-    c1, c2, c3, c4, c5 = st.columns(5)
+    c1, c2, c3, c4, c5 = [*st.columns(2), *st.columns(3)]  # the accuracies get room for their labels
     if isinstance(summ.get("best_val_acc"), (int, float)):
         c1.metric(_("finetune.page.best"), percent(summ["best_val_acc"], lang()), help=_("finetune.page.best_help"))
     if isinstance(summ.get("test_acc"), (int, float)):
