@@ -14,20 +14,20 @@ from typing import Optional
 class Concept:
     key: str
     group: str                  # one of GROUPS
-    page: Optional[str] = None  # feature word of a page in app.py's router (architectures, data, finetune ...)
+    page: Optional[str] = None  # feature word of a page in app.py's router (architectures, data, finetune, inside)
 
 
 CONCEPTS = (
     Concept("scarce_labels", "why", "data"),
     Concept("limited_generalisation", "why", "finetune"),
     Concept("feature_engineering", "why", "finetune"),
-    Concept("universal_features", "why"),
+    Concept("universal_features", "why", "inside"),
     Concept("costly_training", "why", "architectures"),
     Concept("inductive", "kinds", "finetune"),
     Concept("transductive", "kinds"),
     Concept("unsupervised", "kinds"),
     Concept("overfitting", "pitfalls", "finetune"),
-    Concept("forgetting", "pitfalls", "finetune"),
+    Concept("forgetting", "pitfalls", "inside"),
     Concept("negative_transfer", "pitfalls", "finetune"),
     Concept("freezing", "techniques", "finetune"),
     Concept("layer_decay", "techniques", "finetune"),

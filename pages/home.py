@@ -23,4 +23,4 @@ for col, group in zip(cols, GROUPS):
                 st.markdown(f"**{_(f'home.idea.{c.key}.title')}**")
                 st.caption(_(f"home.idea.{c.key}.body"))
                 if c.page:  # no page shows it: the card defines the idea and promises nothing
-                    st.page_link(f"pages/{c.page}.py", label=_("home.see_it", page=_(f"page.{c.page}")), icon="➡️")
+                    st.page_link(f"pages/{c.page}.py", label=_(f"page.{c.page}"), icon="➡️")

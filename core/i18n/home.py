@@ -6,14 +6,16 @@ STRINGS = {
         "en": "A laboratory for transfer learning with convolutional networks, following the course. **Compare** "
               "classic and modern architectures by their numbers, **store** a small labelled image set of your "
               "own (or a demo set), and **fine-tune** a pretrained backbone on it with the strategies the lecture "
-              "teaches: watch the curves, read the script that does the same, download the model. Everything "
-              "runs on this server: on its GPU when there is one, otherwise on the CPU.",
+              "teaches: watch the curves, read the script that does the same, download the model. Then **look "
+              "inside** the network: its learned filters, its feature maps, and which stages fine-tuning changed. "
+              "Everything runs on this server: on its GPU when there is one, otherwise on the CPU.",
         "pt": "Um laboratório de aprendizado por transferência (transfer learning) com redes convolucionais, que "
               "acompanha o curso. **Compare** arquiteturas clássicas e modernas pelos números, **guarde** um "
               "pequeno conjunto de imagens rotuladas seu (ou um conjunto de demonstração) e faça o **ajuste fino "
               "(fine-tuning)** de uma rede base (backbone) pré-treinada com as estratégias vistas em aula: "
-              "acompanhe as curvas, leia o script que faz o mesmo e baixe o modelo. Tudo roda neste servidor: na "
-              "GPU, quando houver; senão, na CPU."},
+              "acompanhe as curvas, leia o script que faz o mesmo e baixe o modelo. Depois, **olhe por dentro** da "
+              "rede: os filtros aprendidos, os mapas de características e quais estágios o ajuste fino mudou. Tudo "
+              "roda neste servidor: na GPU, quando houver; senão, na CPU."},
     "home.how_title": {"en": "How to use it", "pt": "Como usar"},
     "home.how": {
         "en": "1. **Architectures**: pick a few networks and compare parameters, FLOPs, receptive field and speed; "
@@ -21,25 +23,28 @@ STRINGS = {
               "2. **Datasets**: upload a zip with one folder per class (or take a demo set) and read its report "
               "before training.\n"
               "3. **Fine-tuning**: choose a backbone and a strategy, press Start, watch the curves, compare with "
-              "the from-scratch baseline, download the model.",
+              "the from-scratch baseline, download the model.\n"
+              "4. **Inside the network**: see the first layer's filters, the feature maps of an image, which "
+              "stages a run changed and which stages transfer.",
         "pt": "1. **Arquiteturas**: escolha algumas redes e compare parâmetros, FLOPs, campo receptivo e "
               "velocidade; leia os cartões da AlexNet, da VGG e da ResNet e o código da aula executado nos "
               "modelos reais.\n"
               "2. **Conjuntos de dados**: envie um zip com uma pasta por classe (ou use um conjunto de "
               "demonstração) e leia o relatório antes de treinar.\n"
               "3. **Ajuste fino**: escolha uma rede base e uma estratégia, clique em Iniciar, acompanhe as curvas, "
-              "compare com o modelo treinado do zero (baseline) e baixe o modelo."},
+              "compare com o modelo treinado do zero (baseline) e baixe o modelo.\n"
+              "4. **Por dentro da rede**: veja os filtros da primeira camada, os mapas de características de uma "
+              "imagem, quais estágios uma execução mudou e quais estágios transferem."},
     "home.map_title": {"en": "The ideas, and where to see them", "pt": "As ideias, e onde vê-las"},
     "home.map_caption": {
-        "en": "Each card links to the page where the idea happens; a card without a link is an idea this app "
-              "defines but has no example of.",
-        "pt": "Cada cartão leva à página onde a ideia acontece; um cartão sem link é uma ideia que este app "
-              "define, mas da qual não tem exemplo."},
+        "en": "The link under a card (➡️) opens the page where the idea happens; a card without one is an idea "
+              "this app defines but has no example of.",
+        "pt": "O link embaixo de cada cartão (➡️) abre a página onde a ideia acontece; um cartão sem link é uma "
+              "ideia que este app define, mas da qual não tem exemplo."},
     "home.group.why": {"en": "Why transfer learning", "pt": "Por que transferir o aprendizado"},
     "home.group.kinds": {"en": "Kinds of transfer", "pt": "Tipos de transferência"},
     "home.group.pitfalls": {"en": "Pitfalls", "pt": "Armadilhas"},
     "home.group.techniques": {"en": "Techniques", "pt": "Técnicas"},
-    "home.see_it": {"en": "See it: {page}", "pt": "Veja em: {page}"},
     # --------------------------------------------------------------------------------------------- why
     "home.idea.scarce_labels.title": {"en": "Labelled data is scarce", "pt": "Dados rotulados são escassos"},
     "home.idea.scarce_labels.body": {
@@ -74,11 +79,12 @@ STRINGS = {
         "en": "The first convolutional layers (conv1, conv2) learn edges, corners and blobs, useful in almost any "
               "domain, even one far from the photos they were trained on (natural images to medical images). "
               "Deeper layers are more specific to the source task: that is why the early ones are the last to be "
-              "unfrozen.",
+              "unfrozen. See the first layer's filters, pretrained against random.",
         "pt": "As primeiras camadas convolucionais (conv1, conv2) aprendem bordas, cantos e manchas, úteis em "
               "quase qualquer domínio, mesmo longe das fotos em que foram treinadas (de imagens naturais a "
               "imagens médicas). As camadas mais profundas são mais específicas da tarefa de origem: por isso "
-              "as iniciais são as últimas a descongelar."},
+              "as iniciais são as últimas a descongelar. Veja os filtros da primeira camada, pré-treinados e "
+              "aleatórios."},
     "home.idea.costly_training.title": {"en": "Training is costly", "pt": "Treinar é caro"},
     "home.idea.costly_training.body": {
         "en": "ResNet-50 costs about 4 GMACs per image, and training it on ImageNet takes days on several GPUs. "
@@ -127,10 +133,12 @@ STRINGS = {
               "decay, data augmentation e poucas épocas com early stopping."},
     "home.idea.forgetting.title": {"en": "Catastrophic forgetting", "pt": "Esquecimento catastrófico"},
     "home.idea.forgetting.body": {
-        "en": "Fine-tuning overwrites what the backbone learned on the source task. Mitigate by freezing the early "
+        "en": "Fine-tuning overwrites what the backbone learned on the source task: put the ImageNet classifier "
+              "back on a fine-tuned backbone and see how much it still knows. Mitigate by freezing the early "
               "layers selectively and keeping the rates low; elastic regularisation, the lecture's advanced "
               "remedy, is not in this app.",
-        "pt": "O ajuste fino sobrescreve o que a rede base aprendeu na tarefa de origem. Mitigue congelando "
+        "pt": "O ajuste fino sobrescreve o que a rede base aprendeu na tarefa de origem: recoloque o "
+              "classificador da ImageNet numa rede base ajustada e veja quanto ela ainda sabe. Mitigue congelando "
               "seletivamente as camadas iniciais e mantendo as taxas baixas; a regularização elástica, a técnica "
               "avançada citada na aula, não está neste app."},
     "home.idea.negative_transfer.title": {"en": "Domain shift (negative transfer)",
