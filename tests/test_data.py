@@ -953,6 +953,7 @@ def _data_page(lang="en"):
     at.run()
     at.switch_page("pages/data.py")
     at.run()
+    assert not at.exception and not at.error
     return at
 
 
@@ -968,7 +969,7 @@ def test_page_with_no_dataset_ingests_a_demo_then_deletes_it(data_dir):
     assert at.selectbox(key="data_pick").value == list_datasets()[0].id
     assert at.metric[0].value == "1.797"  # pt-BR groups thousands with a dot
     at.button(key="data_delete").click().run()
-    assert not at.exception and list_datasets() == []
+    assert not at.exception and not at.error and list_datasets() == []
 
 
 @pytest.mark.parametrize("lang", ["en", "pt"])
@@ -987,10 +988,11 @@ def test_page_stores_a_test_split_and_says_what_it_is_for(data_dir, lang):
     assert info.test_fraction == 0.1 and ds.report["split"] == {"train": 140, "val": 40, "test": 20}
     assert at.metric[3].value == "140 / 40 / 20"
     assert t("data.test_held", lang, n=20) in [c.value for c in at.caption]
-    assert at.selectbox(key="data_pick").options == [t("data.pick_item_test", lang, name=info.name, n=200, k=2,
+    assert at.selectbox(key="data_pick").options == [t("data.pick_item_test", lang, name=data.shown_name(info.name, lang), n=200, k=2,
                                                       test="10%", created=info.created[:16].replace("T", " "))]
     at.radio(key="data_test").set_value(0.0).run()  # the same demo without a test split is another dataset
     at.button(key="data_ingest").click().run()
+    assert not at.exception and not at.error
     assert len(list_datasets()) == 2
     assert t("data.test_absent", lang) in [c.value for c in at.caption]
 
@@ -1000,7 +1002,7 @@ def test_page_shows_the_warnings_of_an_old_dataset_in_portuguese(data_dir):
     ds = open_dataset("demo:faces")
     _make_legacy(ds, {"warnings": [w["message"] for w in LEGACY_WARNINGS], "warning_items": LEGACY_WARNINGS})
     at = _data_page("pt")
-    assert not at.exception
+    assert not at.exception and not at.error
     shown = [w.value for w in at.warning]
     assert shown[0] == t("data.warn.imbalance", "pt", **LEGACY_WARNINGS[0]["params"])
     assert shown[-1] == "A warning no catalog knows." and len(shown) == len(LEGACY_WARNINGS)
