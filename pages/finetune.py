@@ -12,7 +12,7 @@ import streamlit as st
 
 from core import jobs
 from core.data import DEMOS as DEMO_NAMES
-from core.data import list_datasets, open_dataset
+from core.data import list_datasets, open_dataset, shown_class, shown_name
 from core.errors import UserError
 from core.finetune import AUGMENTS, DEFAULTS, STRATEGIES, FinetuneConfig, default_image_size, estimate_epoch_seconds
 from core.i18n import all_strings
@@ -341,7 +341,10 @@ def results_view(run: dict) -> None:
     if not res:
         return
     c1, c2 = st.columns(2)
-    c1.plotly_chart(plots.confusion_figure(res["confusion_matrix"], res["classes"], lang=lang()),
+    dataset = (jobs.config(rid).get("resolved") or {}).get("dataset", {}).get("name", "")
+    shown = {c: shown_class(dataset, c, lang()) for c in res["classes"]}  # our demo sets' labels in the page's language
+    res = {**res, "per_class": [{**r, "class": shown.get(r["class"], r["class"])} for r in res["per_class"]]}
+    c1.plotly_chart(plots.confusion_figure(res["confusion_matrix"], [shown[c] for c in res["classes"]], lang=lang()),
                     width="stretch", key=f"cm-{rid}")
     c2.plotly_chart(plots.per_class_figure(res["per_class"], lang=lang()), width="stretch",
                     key=f"pc-{rid}")
@@ -358,7 +361,8 @@ def results_view(run: dict) -> None:
         cols = st.columns(6)
         for i, (w, pic) in enumerate(zip(wrong, pics)):
             cols[i % 6].image(pic, width="stretch", caption=_(
-                "finetune.page.wrong_caption", true=w["true"], pred=w["predicted"], prob=percent(w["prob"], lang(), 0)))
+                "finetune.page.wrong_caption", true=shown.get(w["true"], w["true"]),
+                pred=shown.get(w["predicted"], w["predicted"]), prob=percent(w["prob"], lang(), 0)))
     st.markdown(f"**{_('finetune.page.params')}**")
     tp, total = summ.get("trainable_params"), summ.get("total_params")
     if isinstance(tp, int) and isinstance(total, int) and total:
@@ -377,7 +381,7 @@ def results_view(run: dict) -> None:
 
 
 def _dataset_names() -> dict[str, str]:
-    return {d.id: d.name for d in list_datasets()}
+    return {d.id: shown_name(d.name, lang()) for d in list_datasets()}
 
 
 def _option(r: dict, names: dict) -> str:
