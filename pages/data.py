@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from core import data
-from core.i18n.numbers import integer
+from core.i18n.numbers import integer, percent
 from core.plots.data import class_counts_figure, sizes_figure
 from ui import routed, lang, tr, user_errors
 
@@ -13,7 +13,7 @@ L = lang()  # once: format_func callbacks may run outside this script run (AppTe
 
 
 def _test_label(fraction: float) -> str:
-    return f"{fraction:.0%}" if fraction else _("data.test_none")
+    return percent(fraction, L, 0) if fraction else _("data.test_none")
 
 
 def _name(name: str) -> str:

@@ -923,7 +923,7 @@ def test_cli_inspect_holds_out_a_test_split(data_dir, tmp_path):
     plain = json.loads(run_cli("data", "inspect", z, "--json").stdout)  # no test split: another stored dataset
     assert plain["split"]["test"] == 0 and plain["id"] != out["id"]
     r = run_cli("data", "inspect", plain["id"], "--test-fraction", "0.2")  # an id opens as stored: say so
-    assert r.returncode == 2 and "stored with validation fraction 0.2 and test fraction 0.0" in r.stderr
+    assert r.returncode == 2 and "stored with a 20% validation split and a 0% test split" in r.stderr
     assert run_cli("data", "inspect", out["id"], "--test-fraction", "0.1").returncode == 0
 
 
@@ -977,7 +977,8 @@ def test_page_stores_a_test_split_and_says_what_it_is_for(data_dir, lang):
     from core.i18n import t
     at = _data_page(lang)
     assert t("data.test_explain", lang) in [c.value for c in at.caption]
-    assert at.radio(key="data_test").options == [t("data.test_none", lang), "10%", "20%"]
+    ten = {"en": "10%", "pt": "10 %"}[lang]  # the reader's style: Brazilian Portuguese puts a space
+    assert at.radio(key="data_test").options == [t("data.test_none", lang), ten, ten.replace("1", "2")]
     at.radio(key="data_source").set_value("demo").run()
     at.selectbox(key="data_demo").set_value("faces").run()
     at.radio(key="data_test").set_value(0.1).run()
@@ -988,8 +989,8 @@ def test_page_stores_a_test_split_and_says_what_it_is_for(data_dir, lang):
     assert info.test_fraction == 0.1 and ds.report["split"] == {"train": 140, "val": 40, "test": 20}
     assert at.metric[3].value == "140 / 40 / 20"
     assert t("data.test_held", lang, n=20) in [c.value for c in at.caption]
-    assert at.selectbox(key="data_pick").options == [t("data.pick_item_test", lang, name=data.shown_name(info.name, lang), n=200, k=2,
-                                                      test="10%", created=info.created[:16].replace("T", " "))]
+    assert at.selectbox(key="data_pick").options == [t("data.pick_item_test", lang, name=data.shown_name(info.name, lang),
+                                                        n=200, k=2, test=ten, created=info.created[:16].replace("T", " "))]
     at.radio(key="data_test").set_value(0.0).run()  # the same demo without a test split is another dataset
     at.button(key="data_ingest").click().run()
     assert not at.exception and not at.error

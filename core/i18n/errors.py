@@ -107,10 +107,10 @@ STRINGS = {
         "pt": "A fração de validação deve ficar entre 0 e 0,9 (sem incluir os extremos), e validação + teste "
               "abaixo de 0,9."},
     "data.split_is_stored": {
-        "en": "Dataset {id} is stored with validation fraction {val} and test fraction {test}; to store another "
-              "split, give its source (the .zip, the folder or demo:<name>) instead of its id.",
-        "pt": "O conjunto {id} está guardado com fração de validação {val} e de teste {test}; para guardar outra "
-              "divisão, indique a origem (o .zip, a pasta ou demo:<nome>) em vez do id."},
+        "en": "Dataset {id} is stored with a {val:percent0} validation split and a {test:percent0} test split; to "
+              "store another split, give its source (the .zip, the folder or demo:<name>) instead of its id.",
+        "pt": "O conjunto {id} está guardado com {val:percent0} de validação e {test:percent0} de teste; para "
+              "guardar outra divisão, indique a origem (o .zip, a pasta ou demo:<nome>) em vez do id."},
     "data.upload_too_large": {
         "en": "'{name}' is larger than the {limit} MB upload limit.",
         "pt": "'{name}' passa do limite de envio de {limit} MB."},
