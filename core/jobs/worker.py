@@ -134,6 +134,8 @@ def run_worker(run_dir: str | Path, echo: Optional[Callable[[dict], None]] = Non
         folder.write_summary(result)
         best = result.get("best_val_acc")
         final = dict(state=DONE, notice=Notice.of("jobs.status.done", acc=float(best)).record())
+        if not folder.status().get("device"):  # a run trained here (python -m core train): no manager chose one
+            final["device"] = result.get("device")
     except BaseException as exc:  # noqa: BLE001 - every ending is recorded, then the worker exits
         final, code = _ending(exc, folder, reporter)
     finally:
