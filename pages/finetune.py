@@ -135,9 +135,12 @@ active = sorted((r for r in runs if r["state"] in jobs.ACTIVE), key=lambda r: r[
 # ------------------------------------------------------------------------------------------- new run
 with st.expander(_("finetune.page.new_run"), expanded=not active):
     with user_errors():
-        demo_names = set(DEMO_NAMES.values())  # a demo, once stored, is already offered as its demo entry
-        stored = {d.id: _("finetune.page.dataset_option", name=d.name, images=d.num_images,
-                          classes=len(d.classes)) for d in list_datasets() if d.name not in demo_names}
+        # a demo stored as demo:<name> is already offered as that entry; stored with a test split it is another one
+        demo_names = set(DEMO_NAMES.values())
+        stored = {d.id: _("finetune.page.dataset_option", name=shown_name(d.name, lang()), images=d.num_images,
+                          classes=len(d.classes)) + (f" · {_('finetune.page.with_test', share=d.test_fraction)}"
+                                                     if d.test_fraction else "")
+                  for d in list_datasets() if not (d.name in demo_names and not d.test_fraction)}
         options = {**stored, **{k: _(v) for k, v in DEMOS.items()}}
         c1, c2 = st.columns(2)
         data_ref = c1.selectbox(_("finetune.page.data"), list(options), format_func=options.get,

@@ -155,3 +155,18 @@ def test_finished_run_shows_its_code_and_the_page_explains_rates_and_pitfalls(st
         assert [b.label for b in script_button] == ["Download the script" if lang == "en" else "Baixar o script"]
         labels = [o for o in at.selectbox(key="finetune_lr").options]
         assert labels[0] == ("strategy default (3e-3)" if lang == "en" else "padrão da estratégia (3e-3)")
+
+
+def test_a_dataset_with_a_test_split_is_offered_and_its_run_shows_test_accuracy(data_dir):
+    from core.data import open_dataset
+    ds = open_dataset("demo:faces", test_fraction=0.1)
+    at = open_page("pt")
+    option = at.selectbox(key="finetune_data")  # AppTest lists the labels the user sees
+    assert any(o.startswith("Rostos e não rostos") and o.endswith("divisão de teste 10 %") for o in option.options)
+    from core.finetune import FinetuneConfig
+    rid, code = jobs.run_here(FinetuneConfig(data=ds.id, strategy="linear_probe", epochs=1, image_size=32))
+    assert code == 0 and isinstance(jobs.summary(rid)["test_acc"], float)
+    done = open_page("pt", run=rid)
+    metrics = {m.label: m.value for m in done.metric}
+    assert metrics["Acurácia de teste"].endswith("%") and metrics["Acurácia de teste"] != "-"
+    assert not any("não tem divisão de teste" in c.value for c in done.caption)

@@ -271,6 +271,7 @@ STRINGS = {
     "finetune.page.col_val_acc": {"en": "Validation accuracy (best epoch)",
                                   "pt": "Acurácia de validação (melhor época)"},
     "finetune.page.col_test_acc": {"en": "Test accuracy", "pt": "Acurácia de teste"},
+    "finetune.page.with_test": {"en": "test split {share:percent0}", "pt": "divisão de teste {share:percent0}"},
     "finetune.page.col_created": {"en": "Created", "pt": "Criada"},
     "finetune.page.preparing": {"en": "preparing", "pt": "preparando"},
     # ------------------------------------------------- "show the code": the generated script (core/finetune/codegen.py)
