@@ -27,7 +27,7 @@ _ = tr()
 
 HERE = Path(__file__).parent
 PAGES = {
-    "app.section_learn": [("pages/home.py", "page.home", "🏠", True), ("pages/architectures.py", "page.architectures", "🏛️", False)],
+    "app.section_learn": [("pages/home.py", "page.home", "🏠", True), ("pages/architectures.py", "page.architectures", "🏛️", False), ("pages/inside.py", "page.inside", "🔬", False)],
     "app.section_do": [("pages/data.py", "page.data", "🗂️", False), ("pages/finetune.py", "page.finetune", "🎯", False)],
 }
 nav = {

@@ -149,6 +149,8 @@ def _text_forgetting(res: dict) -> str:
              f"fine-tuned backbone", f"  {res['reference']['text']}",
              f"  top-1 agreement with the pretrained model: {res['agreement']:.0%} of {len(res['rows'])} photos; "
              f"top-5 overlap {res['top5_overlap']:.0%}"]
+    if res["agreement_reference_statistics"] is not None:
+        lines.append(f"  with the pretrained batch-norm statistics put back: {res['agreement_reference_statistics']:.0%}")
     for r in res["rows"]:
         mark = "=" if r["same_top1"] else "≠"
         lines.append(f"  {r['photo']:34} {r['pretrained'][0]['label'][:28]:28} {mark} {r['tuned'][0]['label'][:28]}")

@@ -33,10 +33,10 @@ STRINGS = {
         "pt": "Referência: os pesos pré-treinados disponíveis agora ({weights}), aceitos por você. A execução "
               "{run} não registrou os pesos de que partiu, então isso não pode ser verificado."},
     "inside.ref.accepted.init": {
-        "en": "Reference: a random initialisation rebuilt from seed {seed} ({weights}), accepted by you. Run {run} "
-              "did not record the weights it started from, so this cannot be verified.",
-        "pt": "Referência: uma inicialização aleatória reconstruída com a semente {seed} ({weights}), aceita por "
-              "você. A execução {run} não registrou os pesos de que partiu, então isso não pode ser verificado."},
+        "en": "Reference: a random initialisation rebuilt from seed {seed}, accepted by you. Run {run} did not "
+              "record the weights it started from, so this cannot be verified.",
+        "pt": "Referência: uma inicialização aleatória reconstruída com a semente {seed}, aceita por você. A "
+              "execução {run} não registrou os pesos de que partiu, então isso não pode ser verificado."},
     "inside.ref.mismatch.pretrained": {
         "en": "The pretrained weights available now ({weights}, sha256 {found}…) are not the ones run {run} "
               "started from (sha256 {expected}…), e.g. a newer cache: nothing is compared, rather than against "
@@ -221,10 +221,10 @@ STRINGS = {
         "en": "The field ({rf} px) is larger than the {size} px input: the square is cut at the image's border.",
         "pt": "O campo ({rf} px) é maior que a entrada de {size} px: o quadrado é cortado na borda da imagem."},
     "inside.page.maps_shape": {
-        "en": "Stage {stage} outputs {c} channels of {h}×{w}; the {top} most active (largest mean) are shown, each "
+        "en": "Output of {stage}: {c} channels of {h}×{w}; the {top} most active (largest mean) are shown, each "
               "on its own colour scale.",
-        "pt": "O estágio {stage} produz {c} canais de {h}×{w}; os {top} mais ativos (maior média) aparecem, cada "
-              "um na sua própria escala de cor."},
+        "pt": "Saída ({stage}): {c} canais de {h}×{w}; os {top} mais ativos (maior média) aparecem, cada um na sua "
+              "própria escala de cor."},
     "inside.page.change_intro": {
         "en": "For each finished run, per stage: how far fine-tuning moved the weights from the ones the run "
               "started from (‖W_ft − W_ref‖ / ‖W_ref‖; the new head is not compared), and how similar the "
@@ -235,8 +235,12 @@ STRINGS = {
               "quão parecidas as representações ficaram (CKA linear nas imagens de validação da execução). "
               "Estágios congelados mostram exatamente 0 e CKA 1. Escolha execuções com estratégias diferentes "
               "para ver o que cada uma fez com a rede."},
-    "inside.page.cka_toggle": {"en": "Also measure CKA (forward passes over the validation images)",
-                               "pt": "Medir também o CKA (passagens pela rede com as imagens de validação)"},
+    "inside.page.short.linear_probe": {"en": "feature extraction", "pt": "extração de características"},
+    "inside.page.short.partial": {"en": "partial", "pt": "parcial"},
+    "inside.page.short.full": {"en": "full", "pt": "completo"},
+    "inside.page.short.scratch": {"en": "from scratch", "pt": "do zero"},
+    "inside.page.cka_toggle": {"en": "Also measure CKA (forward passes through both networks)",
+                               "pt": "Medir também o CKA (passagens pelas duas redes)"},
     "inside.page.cka_help": {
         "en": "Up to 300 validation images through both networks: seconds for small models at small sizes on a "
               "CPU, longer for large ones. Results are kept.",
@@ -263,9 +267,9 @@ STRINGS = {
     "inside.page.col.pretrained": {"en": "Pretrained", "pt": "Pré-treinados"},
     "inside.page.col.random": {"en": "Random", "pt": "Aleatórios"},
     "inside.page.col.photo": {"en": "Photo", "pt": "Foto"},
-    "inside.page.col.before": {"en": "Pretrained model: top-5", "pt": "Modelo pré-treinado: top-5"},
-    "inside.page.col.after": {"en": "Fine-tuned backbone + ImageNet classifier: top-5",
-                              "pt": "Rede base ajustada + classificador da ImageNet: top-5"},
+    "inside.page.col.before": {"en": "Pretrained model (top 3)", "pt": "Modelo pré-treinado (top 3)"},
+    "inside.page.col.after": {"en": "Fine-tuned backbone + ImageNet classifier (top 3)",
+                              "pt": "Rede base ajustada + classificador da ImageNet (top 3)"},
     "inside.page.col.same": {"en": "Same top-1", "pt": "Mesmo top-1"},
     "inside.page.probe_intro": {
         "en": "A **linear probe** per stage: the backbone stays frozen, each stage's output is averaged over space "
@@ -326,6 +330,15 @@ STRINGS = {
     "inside.page.agreement_help": {
         "en": "The share of the {count} photos on which both name the same ImageNet class first.",
         "pt": "A fração das {count} fotos em que os dois põem a mesma classe da ImageNet em primeiro."},
+    "inside.page.agreement_bn": {"en": "The same, with the pretrained batch-norm statistics",
+                                 "pt": "O mesmo, com as estatísticas de batch norm pré-treinadas"},
+    "inside.page.agreement_bn_help": {
+        "en": "Training re-estimates each batch-norm layer's running mean and variance on your images. Putting the "
+              "pretrained ones back, with the fine-tuned weights kept, shows how much of the forgetting is in those "
+              "statistics and how much in the weights.",
+        "pt": "O treino reestima a média e a variância de cada camada de batch norm com as suas imagens. "
+              "Recolocar as pré-treinadas, mantendo os pesos ajustados, mostra quanto do esquecimento está nessas "
+              "estatísticas e quanto nos pesos."},
     "inside.page.top5_overlap": {"en": "Top-5 classes in common", "pt": "Classes top-5 em comum"},
     "inside.page.forgetting_same": {
         "en": "This run changed no backbone weight (feature extraction), so nothing was forgotten: both models "

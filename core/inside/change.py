@@ -190,17 +190,18 @@ def _reference(view: RunView, accept_unverified: bool) -> Reference:
             if expected is None or candidates[-1][1] == expected:
                 break
     made, found = candidates[-1]
+    source_text = made.weights.detail or made.weights.kind   # names a file or package: the same in every language
     if expected is None:
         return Reference("accepted", source, Notice.of(f"inside.ref.accepted.{source}", run=view.id, seed=seed,
-                                                      weights=str(made.weights)),
+                                                      weights=source_text),
                          made.model, made.weights, None, found)
     for made, found in candidates:
         if found == expected:
             return Reference("verified", source, Notice.of(f"inside.ref.verified.{source}", seed=seed,
-                                                          weights=str(made.weights), sha=expected[:12]),
+                                                          weights=source_text, sha=expected[:12]),
                              made.model, made.weights, expected, found)
     return Reference("mismatch", source, Notice.of(f"inside.ref.mismatch.{source}", run=view.id, seed=seed,
-                                                  weights=str(made.weights), expected=expected[:12],
+                                                  weights=source_text, expected=expected[:12],
                                                   found=found[:12]), None, made.weights, expected, found)
 
 

@@ -86,6 +86,21 @@ def imagenet_on_backbone(reference, tuned, head_path: str):
     return model.eval()
 
 
+_STATISTICS = ("running_mean", "running_var", "num_batches_tracked")
+
+
+def _with_reference_statistics(mixed, reference):
+    """``mixed`` with the reference's batch-norm statistics (None when the model has none that differ)."""
+    ref_sd = reference.state_dict()
+    sd = mixed.state_dict()
+    keys = [k for k in sd if k.rsplit(".", 1)[-1] in _STATISTICS and not sd[k].equal(ref_sd[k])]
+    if not keys:
+        return None
+    model = copy.deepcopy(mixed)
+    model.load_state_dict({**sd, **{k: ref_sd[k] for k in keys}}, strict=True)
+    return model.eval()
+
+
 def forgetting(run, extra: tuple = (), accept_unverified: bool = False, top: int = 5,
                photos: Optional[list] = None) -> dict:
     """Top-k of the pretrained model and of the fine-tuned backbone with the original ImageNet classifier, on
@@ -94,7 +109,10 @@ def forgetting(run, extra: tuple = (), accept_unverified: bool = False, top: int
     Returns ``run``, ``model``, ``strategy``, ``reference`` (see ``core.inside.change.Reference.to_dict``),
     ``photos`` (info from :func:`natural_photos`), ``rows`` ([{photo, pretrained, tuned, same_top1,
     top5_overlap}], each side a top-k list of {index, label, prob}), ``agreement`` (share of photos with the
-    same top-1), ``top5_overlap`` (mean share of shared top-5 classes), ``identical_backbone``.
+    same top-1), ``top5_overlap`` (mean share of shared top-5 classes), ``identical_backbone``, and
+    ``agreement_reference_statistics``: the agreement when the fine-tuned weights keep the pretrained
+    batch-norm statistics (None without any that changed), which tells forgotten weights from statistics
+    re-estimated on the new images.
     """
     from core.inside.change import open_run, reference
     from core.zoo import BuiltModel, classify, get_entry, preprocess_for
@@ -120,13 +138,19 @@ def forgetting(run, extra: tuple = (), accept_unverified: bool = False, top: int
         before = classify(BuiltModel(ref.model, ref.weights, pre, entry), images, top=top)
         # a backbone that did not move is the same network: the same answers, without a second pass
         after = before if identical else classify(BuiltModel(mixed, ref.weights, pre, entry), images, top=top)
+        # how much of it is the batch-norm statistics (re-estimated on the new images) rather than the weights
+        stats_only = _with_reference_statistics(mixed, ref.model)
+        bn_after = (classify(BuiltModel(stats_only, ref.weights, pre, entry), images, top=1)
+                    if stats_only is not None and not identical else None)
     rows = []
     for (name, _), b, a in zip(photos, before, after):
         shared = len({r["index"] for r in b[:5]} & {r["index"] for r in a[:5]}) / max(1, min(5, len(b)))
         rows.append({"photo": name, "pretrained": b, "tuned": a, "same_top1": b[0]["index"] == a[0]["index"],
                      "top5_overlap": shared})
     n = max(1, len(rows))
+    bn_agreement = (sum(b[0]["index"] == a[0]["index"] for b, a in zip(before, bn_after)) / n
+                    if bn_after is not None else None)
     return {"run": view.id, "model": view.name, "strategy": view.config.get("strategy"),
             "reference": ref.to_dict(), "photos": info, "rows": rows, "input_size": pre.input_size,
             "agreement": sum(r["same_top1"] for r in rows) / n, "top5_overlap": sum(r["top5_overlap"] for r in rows) / n,
-            "identical_backbone": identical}
+            "agreement_reference_statistics": bn_agreement, "identical_backbone": identical}

@@ -1,0 +1,83 @@
+"""The inside page through AppTest, in English and Portuguese: with no runs it explains; with a finished run it
+draws the filters before and after, the per-stage change and CKA, the probe (its button and progress) and
+the forgetting check, with no error and no exception."""
+import os
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import make_color_folder
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = "pages/inside.py"
+
+
+def open_page(lang: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=240)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(at) -> str:
+    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
+                     + [w.value for w in at.warning] + [e.value for e in at.error])
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory):
+    """A data directory holding one finished partial run of Lite0 (48 px, 15 pictures), listed like the page's."""
+    from core import jobs
+    from core.finetune import FinetuneConfig
+    root = tmp_path_factory.mktemp("inside_page")
+    old = os.environ.get("CNNLAB_DATA_DIR")
+    os.environ["CNNLAB_DATA_DIR"] = str(root / "data")
+    try:
+        folder = make_color_folder(root / "colors", per_class=5)
+        rid, code = jobs.run_here(FinetuneConfig(data=folder, model="tf_efficientnet_lite0", strategy="partial",
+                                                 epochs=1, image_size=48, batch_size=8, augment="none"))
+        assert code == 0, jobs.info(rid)["message"]
+        yield rid
+    finally:
+        os.environ["CNNLAB_DATA_DIR"] = old
+
+
+@pytest.mark.parametrize("lang", ["en", "pt"])
+def test_without_runs_the_page_shows_filters_and_maps_and_explains(lang, data_dir):
+    at = open_page(lang)
+    assert not at.error
+    body = texts(at)
+    assert ("No finished runs yet" if lang == "en" else "Nenhuma execução concluída ainda") in body
+    assert ("first convolution `conv_stem`" if lang == "en" else "primeira convolução `conv_stem`") in body
+    assert len(at.get("plotly_chart")) >= 3  # filter grids, the peak on the image, the maps
+    at.radio(key="inside_normalise").set_value("shared").run()
+    at.selectbox(key="inside_filters_model").set_value("resnet18").run()
+    assert not at.exception and not at.error
+    assert at.warning, "a model without offline weights must say it shows random initialisation only"
+
+
+@pytest.mark.parametrize("lang", ["en", "pt"])
+def test_a_finished_run_shows_its_change_probe_and_forgetting(lang, finished):
+    at = open_page(lang)
+    assert not at.error, [e.value for e in at.error]
+    assert at.selectbox(key="inside_filters_run").value == finished
+    assert at.multiselect(key="inside_change_runs").value == [finished]
+    at.toggle(key="inside_cka").set_value(True).run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    body = texts(at)
+    assert ("checked by their sha256" if lang == "en" else "conferidos pelo sha256") in body
+    frame = next(df.value for df in at.dataframe if len(df.value) == 5)  # one row per backbone stage
+    frozen = frame.iloc[:, -1].tolist()
+    assert frozen == ["✓", "✓", "✓", "", ""]
+    assert frame.iloc[0, 4] == ("1.0000" if lang == "en" else "1,0000")  # the frozen stem: CKA exactly 1
+    if lang == "en":
+        from core import jobs
+        at.selectbox(key="inside_probe_data").set_value(jobs.config(finished)["resolved"]["dataset"]["id"])
+        at.selectbox(key="inside_probe_size").set_value(64)
+        at.button(key="inside_probe_run").click().run(timeout=240)
+        assert not at.exception and not at.error, [e.value for e in at.error]
+        assert "Linear probe per stage" in str([c.proto.spec for c in at.get("plotly_chart")])
+    assert any(m.label.startswith("Top-1" if lang == "en" else "Concordância") for m in at.metric)
