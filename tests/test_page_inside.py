@@ -2,6 +2,7 @@
 draws the filters before and after, the per-stage change and CKA, the probe (its button and progress) and
 the forgetting check, with no error and no exception."""
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from conftest import make_color_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/inside.py"
+OLD_RUN = ROOT / "tests" / "fixtures" / "runs_v1" / "20261130-041307-de2e05"
 
 
 def open_page(lang: str) -> AppTest:
@@ -40,6 +42,8 @@ def finished(tmp_path_factory):
         rid, code = jobs.run_here(FinetuneConfig(data=folder, model="tf_efficientnet_lite0", strategy="partial",
                                                  epochs=1, image_size=48, batch_size=8, augment="none"))
         assert code == 0, jobs.info(rid)["message"]
+        # a run written before runs recorded their starting weights (tests/fixtures/runs_v1), listed beside it
+        shutil.copytree(OLD_RUN, root / "data" / "runs" / OLD_RUN.name)
         yield rid
     finally:
         os.environ["CNNLAB_DATA_DIR"] = old
@@ -64,12 +68,21 @@ def test_a_finished_run_shows_its_change_probe_and_forgetting(lang, finished):
     at = open_page(lang)
     assert not at.error, [e.value for e in at.error]
     assert at.selectbox(key="inside_filters_run").value == finished
-    assert at.multiselect(key="inside_change_runs").value == [finished]
+    assert at.multiselect(key="inside_change_runs").value == [finished, OLD_RUN.name]
+    # the old run: its reference cannot be verified, so it is compared only once the person accepts it
+    unverified = "but not verified" if lang == "en" else "mas não verificada"
+    assert any(unverified in w.value and OLD_RUN.name in w.value for w in at.warning)
+    assert OLD_RUN.name not in str([c.proto.spec for c in at.get("plotly_chart")])
+    at.checkbox(key=f"inside_accept_change_{OLD_RUN.name}").check()
     at.toggle(key="inside_cka").set_value(True).run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     body = texts(at)
     assert ("checked by their sha256" if lang == "en" else "conferidos pelo sha256") in body
-    frame = next(df.value for df in at.dataframe if len(df.value) == 5)  # one row per backbone stage
+    assert ("accepted by you" if lang == "en" else "aceita por você") in body
+    assert OLD_RUN.name in str([c.proto.spec for c in at.get("plotly_chart")])  # now a line of its own
+    table = next(df.value for df in at.dataframe if len(df.value) == 9)  # a row per compared stage of both runs
+    frame = table[table.iloc[:, 0].str.startswith(finished)]
+    assert len(frame) == 5 and all(table.iloc[5:, 3].str.startswith("0"))  # the old linear probe changed nothing
     frozen = frame.iloc[:, -1].tolist()
     assert frozen == ["✓", "✓", "✓", "", ""]
     assert frame.iloc[0, 4] == ("1.0000" if lang == "en" else "1,0000")  # the frozen stem: CKA exactly 1

@@ -52,7 +52,7 @@ def _filters(args) -> dict:
            "pretrained": bool(pre.weights.pretrained), "weights_source": str(pre.weights), "notes": []}
     if not pre.weights.pretrained:
         from core.zoo import get_entry
-        note = Notice.of("inside.probe.no_pretrained", model=get_entry(args.model).label)
+        note = Notice.of("inside.filters.no_pretrained", model=get_entry(args.model).label)
         res["notes"].append(str(note))
     if args.out:
         grids = ([filter_grid(pre.weight, args.normalise, layer=pre.layer)] if pre.weights.pretrained else [])
@@ -129,7 +129,8 @@ def _text_probe(res: dict) -> str:
         r = "-" if s["random_acc"] is None else f"{s['random_acc']:.1%}"
         lines.append(f"  {s['name']:8} {s['dims']:>5} {p:>11} {r:>8}")
     for kind, info in res["features"].items():
-        how = "read from the cache" if info["cached"] else f"computed in {info['seconds']} s"
+        how = ("no such weights" if info["path"] is None else "read from the cache" if info["cached"]
+               else f"computed in {info['seconds']} s")
         lines.append(f"  {kind} features: {how}")
     lines += [f"  {n}" for n in res["notes"]]
     return "\n".join(lines)

@@ -79,6 +79,11 @@ STRINGS = {
               "measured.",
         "pt": "Não há pesos pré-treinados da {model} disponíveis offline: só a curva da inicialização aleatória "
               "é medida."},
+    "inside.filters.no_pretrained": {
+        "en": "No pretrained weights for {model} are available here (offline and in no cache): only its random "
+              "initialisation is shown.",
+        "pt": "Não há pesos pré-treinados da {model} disponíveis aqui (offline e em nenhum cache): só a "
+              "inicialização aleatória dela é mostrada."},
     "inside.photos.views": {
         "en": "{photos} natural photos ship with scikit-image here ({names}); {views} deterministic views of them "
               "(mirrored, centre crops) make {total}.",
