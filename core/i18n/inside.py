@@ -335,8 +335,7 @@ STRINGS = {
     "inside.page.agreement_help": {
         "en": "The share of the {count} photos on which both name the same ImageNet class first.",
         "pt": "A fração das {count} fotos em que os dois põem a mesma classe da ImageNet em primeiro."},
-    "inside.page.agreement_bn": {"en": "The same, with the pretrained batch-norm statistics",
-                                 "pt": "O mesmo, com as estatísticas de batch norm pré-treinadas"},
+    "inside.page.agreement_bn": {"en": "With pretrained BN statistics", "pt": "Com estatísticas de BN originais"},
     "inside.page.agreement_bn_help": {
         "en": "Training re-estimates each batch-norm layer's running mean and variance on your images. Putting the "
               "pretrained ones back, with the fine-tuned weights kept, shows how much of the forgetting is in those "
