@@ -19,7 +19,7 @@ from typing import Callable, Optional
 from core.errors import UserError
 
 # Feature modules that contribute commands, in help order.
-COMMAND_MODULES = ("zoo", "architectures", "data", "finetune", "jobs", "inside")
+COMMAND_MODULES = ("zoo", "architectures", "data", "finetune", "jobs", "inside", "code")
 
 _log = logging.getLogger("core.cli")
 
