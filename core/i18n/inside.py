@@ -236,7 +236,7 @@ STRINGS = {
               "representations stayed (linear CKA on the run's validation images). Frozen stages show exactly 0 "
               "and CKA 1. Pick runs with different strategies to see what each did to the network.",
         "pt": "Para cada execução concluída, por estágio: quanto o ajuste fino (fine-tuning) afastou os pesos "
-              "daqueles de que a execução partiu (‖W_ft − W_ref‖ / ‖W_ref‖; a cabeça nova não é comparada) e "
+              "daqueles de que a execução partiu (‖W_ft − W_ref‖ / ‖W_ref‖; a nova camada de classificação não é comparada) e "
               "quão parecidas as representações ficaram (CKA linear nas imagens de validação da execução). "
               "Estágios congelados mostram exatamente 0 e CKA 1. Escolha execuções com estratégias diferentes "
               "para ver o que cada uma fez com a rede."},
@@ -319,7 +319,7 @@ STRINGS = {
               "classifier goes back on its fine-tuned backbone (for VGG, AlexNet and MobileNetV3 the whole "
               "pretrained classifier, fully connected layers included). If the backbone kept what it knew, it "
               "still names natural photos as the pretrained model does.",
-        "pt": "**Esquecimento catastrófico**, à vista: a cabeça nova da execução sai e o classificador original da "
+        "pt": "**Esquecimento catastrófico**, à vista: a nova camada de classificação da execução sai e o classificador original da "
               "ImageNet volta para a rede base (backbone) ajustada (na VGG, AlexNet e MobileNetV3, o "
               "classificador pré-treinado inteiro, camadas totalmente conectadas incluídas). Se a rede base "
               "guardou o que sabia, ela ainda nomeia fotos naturais como o modelo pré-treinado."},
