@@ -629,9 +629,9 @@ def test_ids_of_stored_datasets_do_not_change():
     pixels for the same source change, so that no cache made by an older rule is served as a newer one."""
     from core.data import store
     assert data.FORMAT_VERSION == 1
-    assert store._make_id(bytes(32), (0.2, 0.0)) == "6ff50a7a224c7920"
-    assert store._make_id(bytes(32), (0.2, 0.1)) == "7e79542356edea4c"
-    assert store._make_id(b"demo:faces", (0.2, 0.0)) == "66e82a32122453d6"
+    assert store.make_id(bytes(32), (0.2, 0.0)) == "6ff50a7a224c7920"
+    assert store.make_id(bytes(32), (0.2, 0.1)) == "7e79542356edea4c"
+    assert store.make_id(b"demo:faces", (0.2, 0.0)) == "66e82a32122453d6"
 
 
 def test_the_size_probe_reads_a_short_prefix_and_more_only_when_the_header_is_longer():

@@ -60,7 +60,7 @@ def open_dataset(ref: str, progress: Progress | None = None, *, name: str | None
         demo = ref[5:].strip().lower()
         if demo not in DEMOS:
             raise UserError.of("data.unknown_demo", demo=demo, choices=", ".join("demo:" + d for d in DEMOS))
-        ds_id = _make_id(f"demo:{demo}".encode(), splits)
+        ds_id = make_id(f"demo:{demo}".encode(), splits)
         return _get_or_build(ds_id, lambda b: build_demo(b, demo), name or DEMOS[demo], "demo", splits, progress)
     if _ID_RE.match(ref):
         path = datasets_root() / ref
@@ -74,12 +74,12 @@ def open_dataset(ref: str, progress: Progress | None = None, *, name: str | None
     path = path.resolve()
     if path.is_dir():
         progress(0.0, Notice.of("data.progress.hashing_folder"))
-        ds_id = _make_id(_hash_folder(path), splits)
+        ds_id = make_id(_hash_folder(path), splits)
         return _get_or_build(ds_id, lambda b: ingest.build_folder(b, path), name or path.name, "folder", splits,
                              progress)
     progress(0.0, Notice.of("data.progress.hashing_archive"))
     zipsafe.check_zip_file(path)
-    ds_id = _make_id(_upload_digest(path) or _hash_file(path), splits)
+    ds_id = make_id(_upload_digest(path) or _hash_file(path), splits)
     return _get_or_build(ds_id, lambda b: ingest.build_zip(b, path), name or path.stem, "zip", splits, progress)
 
 
@@ -174,7 +174,7 @@ def thumbnails(ds: Dataset, per_class: int = 8, split: str | None = None) -> dic
 # One folder per id, built in a temporary folder and renamed into place under a lock.
 
 
-def _make_id(source_digest: bytes, splits: tuple[float, float]) -> str:
+def make_id(source_digest: bytes, splits: tuple[float, float]) -> str:
     h = hashlib.sha256()
     h.update(f"cnnlab-data-v{FORMAT_VERSION}|val={splits[0]:.4f}|test={splits[1]:.4f}|".encode())
     h.update(source_digest)
