@@ -175,6 +175,7 @@ def thumbnails(ds: Dataset, per_class: int = 8, split: str | None = None) -> dic
 
 
 def make_id(source_digest: bytes, splits: tuple[float, float]) -> str:
+    """A stored dataset's id: its source's digest and its split fractions, under the cache format's version."""
     h = hashlib.sha256()
     h.update(f"cnnlab-data-v{FORMAT_VERSION}|val={splits[0]:.4f}|test={splits[1]:.4f}|".encode())
     h.update(source_digest)
