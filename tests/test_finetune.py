@@ -206,8 +206,8 @@ def test_partial_mobilenet_trains_its_pretrained_classifier_layer_at_the_stage_r
     from core.plots.finetune import NEW_COLOUR, lr_groups_figure
     bars = lr_groups_figure(groups, "pt").data[0]
     new_bars = [x for x, c in zip(bars.x, bars.marker.color) if c == NEW_COLOUR]
-    assert len(new_bars) == len(new) and all(x.startswith("head (camada nova)") for x in new_bars)
-    assert any(x.startswith("head ·") for x in bars.x)  # the pretrained classifier layers: a bar of their own
+    assert len(new_bars) == len(new) and all(x.startswith("classificador (camada nova) ·") for x in new_bars)
+    assert any(x.startswith("classificador ·") for x in bars.x)  # the pretrained classifier layers: bars of their own
 
 
 def test_head_option_fits_the_backbone_feature_size():
@@ -288,14 +288,16 @@ def test_export_reloads_in_a_fresh_process_with_identical_logits(probe_run, cat_
     code = f"""
 import json, sys, timm, torch
 from safetensors.torch import load_file
-from core.images import open_rgb
+from PIL import Image
+from core.images import fit_square, open_rgb
 from core.zoo import Preprocess
 cfg = json.load(open({str(run_dir / 'export' / 'config.json')!r}))
 model = timm.create_model(cfg["architecture"], num_classes=cfg["num_classes"])
 model.load_state_dict(load_file({str(run_dir / 'export' / 'model.safetensors')!r}))
 p = cfg["preprocess"]
 tf = Preprocess(p["input_size"], p["resize_size"], tuple(p["mean"]), tuple(p["std"]), p["interpolation"]).transform()
-x = torch.stack([tf(open_rgb(f)) for f in {[str(cat_photo), str(coffee_photo)]!r}])
+side = p["dataset_side"]  # as in training: first the dataset's square, then the model's resize and crop
+x = torch.stack([tf(Image.fromarray(fit_square(open_rgb(f), side))) for f in {[str(cat_photo), str(coffee_photo)]!r}])
 with torch.inference_mode():
     print(json.dumps(model.eval()(x).tolist()))
 """
