@@ -40,8 +40,10 @@ def sizes_figure(sizes: np.ndarray, cache_size: int, lang: str = "en", max_point
                     hovertemplate="%{x}×%{y} px: %{customdata}<extra></extra>")
     top = float(max(pairs.max(), cache_size)) * 1.05
     fig.add_shape(type="rect", x0=0, y0=0, x1=cache_size, y1=cache_size, line=dict(color="#f4a259", dash="dash"))
-    fig.add_annotation(x=cache_size, y=cache_size, text=t("data.fig.working", lang, size=cache_size),
-                       showarrow=False, xanchor="left", yanchor="bottom", font_color="#b86a1f")
+    near_edge = cache_size > 0.6 * top  # the label goes inside the square when it would leave the plot
+    fig.add_annotation(x=cache_size, y=cache_size, text=t("data.fig.working", lang, size=cache_size).strip(),
+                       showarrow=False, xanchor="right" if near_edge else "left", yanchor="bottom",
+                       font_color="#b86a1f")
     fig.update_layout(title=t("data.fig.sizes_title", lang), xaxis_title=t("data.fig.width", lang),
                       yaxis_title=t("data.fig.height", lang), showlegend=False, height=360,
                       margin=dict(l=40, r=10, t=50, b=40))
