@@ -68,6 +68,8 @@ def _group_rows(param_groups: list[dict], lang: str) -> list[str]:
             for (_, stage, is_new), row in sorted(merged.items())]
 
 
+# Long on purpose: one template that writes the generated file top to bottom, section by section, so the
+# code here reads in the order of the script it makes; split, one file's text would scatter over functions.
 def script(config: dict, results: Optional[dict], stages: list[dict], weights: Optional[str],
            run_id: str = "", lang: str = "en") -> str:
     """The standalone script for a run.

@@ -158,6 +158,7 @@ def stack_weights(stack: dict, lang: str = "en") -> go.Figure:
     return fig
 
 
+# Long on purpose: one drawing, shape by shape, from the input box to the ReLU, in drawing order.
 def residual_blocks(blocks: list[dict], lang: str = "en") -> go.Figure:
     """Residual blocks drawn from the model: input, the convolutions of the main path (the one with stride 2
     highlighted), the shortcut (identity, or the 1×1 projection when the shape changes), the sum, the ReLU.
