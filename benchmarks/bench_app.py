@@ -34,6 +34,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from proctree import tree_memory_mb  # noqa: E402 - run as python benchmarks/<file>.py
+
 ROOT = Path(__file__).resolve().parent.parent
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync"]
@@ -81,22 +83,6 @@ def stop_server(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of ``pid`` and all its descendants, in MB."""
-    total_kb, todo = 0, [pid]
-    while todo:
-        p = todo.pop()
-        try:
-            with open(f"/proc/{p}/status") as f:
-                total_kb += next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
-            for task in os.listdir(f"/proc/{p}/task"):
-                with open(f"/proc/{p}/task/{task}/children") as f:
-                    todo.extend(int(c) for c in f.read().split())
-        except (OSError, StopIteration, ValueError):
-            continue  # a process that just ended
-    return total_kb / 1024
-
-
 class Sampler(threading.Thread):
     """Samples a process tree's resident memory every ``every`` seconds; ``peak`` is the largest seen."""
 
@@ -106,7 +92,7 @@ class Sampler(threading.Thread):
 
     def run(self) -> None:
         while not self._done.is_set():
-            self.peak = max(self.peak, tree_rss_mb(self.pid))
+            self.peak = max(self.peak, tree_memory_mb(self.pid))
             self._done.wait(self.every)
 
     def stop(self) -> float:
@@ -177,7 +163,7 @@ def settle_mb(pid: int, seconds: float = 2.0) -> float:
     samples = []
     for _ in range(5):
         time.sleep(seconds / 5)
-        samples.append(tree_rss_mb(pid))
+        samples.append(tree_memory_mb(pid))
     return statistics.median(samples)
 
 

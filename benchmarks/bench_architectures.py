@@ -29,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from proctree import tree_memory_mb  # noqa: E402 - run as python benchmarks/<file>.py
+
 ROOT = Path(__file__).resolve().parent.parent
 
 _OURS = r"""
@@ -70,23 +72,6 @@ print(json.dumps({{"total_s": time.perf_counter() - t0, "rows": rows,
 """
 
 
-def _tree_pss_mb(pid: int) -> float:
-    """Proportional set size of a process and all its descendants (a page shared by n of them counts 1/n in
-    each), so the sum is the memory the whole tree holds; 0 where /proc cannot tell."""
-    total, todo = 0, [pid]
-    while todo:
-        p = todo.pop()
-        try:
-            with open(f"/proc/{p}/smaps_rollup") as fh:
-                total += next(int(line.split()[1]) for line in fh if line.startswith("Pss:"))
-            for task in os.listdir(f"/proc/{p}/task"):
-                with open(f"/proc/{p}/task/{task}/children") as fh:
-                    todo += [int(c) for c in fh.read().split()]
-        except (OSError, StopIteration, ValueError):
-            continue
-    return total / 1024
-
-
 def _run(code: str, env: dict) -> dict:
     """Run one tool in a fresh process; besides its own ``ru_maxrss``, sample the PSS of its whole process tree
     (any process it starts included) five times a second."""
@@ -95,7 +80,7 @@ def _run(code: str, env: dict) -> dict:
                                 stderr=err, text=True, env=env, cwd=ROOT)
         peak = 0.0
         while proc.poll() is None:
-            peak = max(peak, _tree_pss_mb(proc.pid))
+            peak = max(peak, tree_memory_mb(proc.pid, "Pss"))
             time.sleep(0.2)  # one sample reads every mapping (~10 ms): keep the sampler off the cores
         out.seek(0)
         err.seek(0)
