@@ -283,13 +283,12 @@ def _curves(rid: str, best_epoch=None) -> None:
         st.caption(_("finetune.page.waiting_curves"))
 
 
-def live(r: dict) -> None:
-    """A queued or running run, read from its folder only."""
+def live(r: dict, running: int) -> None:
+    """A queued or running run, read from its folder only; ``running``: how many runs are training now."""
     rid = r["id"]
     _status_line(r)
     if r["state"] == jobs.QUEUED:
         pos = r.get("queue_position") or 1
-        running = sum(1 for x in jobs.list_runs(refresh=False) if x["state"] == jobs.RUNNING)
         st.info(_("finetune.page.queued_line", pos=pos, ahead=pos - 1 + running))
         if (r.get("notice") or {}).get("key") in ("jobs.status.resuming", "jobs.status.resume_fresh"):
             st.caption(_message(r))
@@ -393,7 +392,7 @@ def _option(r: dict, names: dict) -> str:
              data=names.get(r.get("data"), r.get("data")))
 
 
-def _pick(runs: list[dict], active: list[dict]) -> str:
+def _pick(runs: list[dict], active: list[dict], names: dict) -> str:
     """The run to show: this session's, else the one in the address, else the newest active, else the newest."""
     by_id = {r["id"]: r for r in runs}
     link = st.session_state.pop("finetune_link", None)
@@ -407,7 +406,6 @@ def _pick(runs: list[dict], active: list[dict]) -> str:
         st.warning(_("finetune.page.bad_run", msg=msg))
     if st.session_state.get("finetune_run") not in by_id:
         st.session_state["finetune_run"] = wanted if wanted in by_id else (active[0]["id"] if active else runs[0]["id"])
-    names = _dataset_names()
     return st.selectbox(_("finetune.page.pick_run"), list(by_id), format_func=lambda rid: _option(by_id[rid], names),
                         key="finetune_run")
 
@@ -416,8 +414,7 @@ def _acc(x) -> str:
     return percent(x, lang()) if isinstance(x, (int, float)) else "-"
 
 
-def _all_runs_table(runs: list[dict]) -> None:
-    names = _dataset_names()
+def _all_runs_table(runs: list[dict], names: dict) -> None:
     rows = []
     for r in runs:
         summ = (jobs.summary(r["id"]) or {}) if r["state"] == jobs.DONE else {}
@@ -442,18 +439,19 @@ def runs_panel(polling: bool) -> None:
     if not runs:
         st.info(_("finetune.page.no_runs"))
         return
-    run_id = _pick(runs, active)
+    names = _dataset_names()  # one read of the dataset list for the picker and the table
+    run_id = _pick(runs, active, names)
     st.query_params["run"] = run_id
     run = next(r for r in runs if r["id"] == run_id)
     if run["state"] in jobs.ACTIVE:
-        live(run)
+        live(run, sum(1 for r in runs if r["state"] == jobs.RUNNING))
     else:
         with user_errors():
             results_view(run)
     with st.expander(_("finetune.page.all_runs")):
-        _all_runs_table(runs)
+        _all_runs_table(runs, names)
 
 
 st.subheader(_("finetune.page.runs"))
-polling = any(r["state"] in jobs.ACTIVE for r in jobs.list_runs(refresh=False))  # a Start above counts too
+polling = any(r["state"] in jobs.ACTIVE for r in runs)  # runs was read again after a Start above
 st.fragment(run_every=POLL_S if polling else None)(runs_panel)(polling)
