@@ -71,6 +71,23 @@ def install_head(model: nn.Module, spec: dict) -> nn.Module:
     return head
 
 
+def start_model(name: str, num_classes: int, pretrained: bool, seed: int, spec: dict | None = None,
+                hidden: int = 0, dropout: float = 0.0, allow_download: bool | None = None):
+    """The model a run starts from: ``torch.manual_seed(seed)``, the catalog model, then the new head
+    (``spec``, or one made from ``hidden`` and ``dropout``). The one place this sequence is written: the
+    trainer starts every run with it, and ``core.inside`` rebuilds a run's random initialisation with it.
+
+    Returns:
+        ``(built, spec, head)``: the ``core.zoo.BuiltModel`` (its model now carries the head), the head's
+        spec and the head module.
+    """
+    from core.zoo import build_model
+    torch.manual_seed(seed)
+    built = build_model(name, num_classes=num_classes, pretrained=pretrained, allow_download=allow_download)
+    spec = spec or head_spec(built.model, num_classes, hidden, dropout)
+    return built, spec, install_head(built.model, spec)
+
+
 def head_parameter_names(spec: dict, model: nn.Module) -> set[str]:
     """Names of the parameters that the new head brought (the only ones not pretrained)."""
     prefix = spec["path"] + "."

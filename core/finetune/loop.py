@@ -11,7 +11,7 @@ import math
 import time
 from dataclasses import asdict
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable
 
 import torch
 import torch.nn.functional as F
@@ -20,8 +20,7 @@ from torch import nn
 from core.errors import UserError
 from core.finetune.augment import Split, augment_batch, center_crop, load_split
 from core.finetune.config import FinetuneConfig, default_image_size, resolve_device
-from core.finetune.head import (backbone_digest, head_inputs, head_parameter_names, head_spec, head_tail,
-                                install_head)
+from core.finetune.head import backbone_digest, head_inputs, head_parameter_names, head_tail, start_model
 from core.finetune.param_groups import make_optimizer
 from core.finetune.strategies import HEAD, LAST_STAGES, strategy
 from core.notices import Notice
@@ -131,16 +130,14 @@ class Trainer:
             raise UserError.of("finetune.empty_split", name=self.ds.name)
 
     def _build_model(self) -> None:
-        from core.zoo import build_model, model_stages, preprocess_for
+        from core.zoo import model_stages, preprocess_for
         cfg = self.cfg
-        torch.manual_seed(cfg.seed)
-        built = build_model(cfg.model, num_classes=len(self.classes), pretrained=self.strategy.pretrained)
+        built, self.head_spec, self.head = start_model(cfg.model, len(self.classes), self.strategy.pretrained,
+                                                       cfg.seed, hidden=cfg.head_hidden, dropout=cfg.head_dropout)
         self.weights = built.weights
         if self.strategy.pretrained and not built.weights.pretrained:
             self.progress.notice("finetune.msg.random_weights", model=self.entry.label, strategy=cfg.strategy)
         model = built.model
-        self.head_spec = head_spec(model, len(self.classes), cfg.head_hidden, cfg.head_dropout)
-        self.head = install_head(model, self.head_spec)
         self.start_digest = backbone_digest(model, self.head_spec)  # the weights this run starts from
         # the model's own preprocessing (mean, std, interpolation, crop ratio), at the run's input size
         self.preprocess = preprocess_for(self.entry).with_input_size(self.image_size)

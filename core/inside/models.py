@@ -3,8 +3,8 @@
 * ``pretrained(name)``: the catalog model with its ImageNet classifier and the best weights available
   (``core.zoo.build_model``; it says where they came from, random initialisation included).
 * ``initialisation(name, seed, ...)``: the random initialisation a run drew, rebuilt exactly as
-  ``core.finetune.loop.Trainer._build_model`` draws it (``torch.manual_seed(seed)``, then ``build_model``, then
-  the head), without touching the caller's random state.
+  ``core.finetune.head.start_model`` drew it for the run (the same function), without touching the caller's
+  random state.
 * ``digest(model, head_path)``: the run's own fingerprint of a backbone (``core.finetune.head.backbone_digest``).
 
 Models here are shared between calls (and page sessions): never train, move or modify them; forward passes
@@ -43,14 +43,10 @@ def initialisation(name: str, seed: int, num_classes: int, head: dict | None, pr
     with ``pretrained=True``, which builds GoogLeNet / Inception-v3 differently); offline this gives the same
     random draw, and with weights now in a cache it gives those, which the digest then refuses.
     """
-    from core.finetune.head import install_head
-    from core.zoo import build_model
+    from core.finetune.head import start_model
     with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(int(seed))
-        built = build_model(name, num_classes=int(num_classes), pretrained=pretrained_build,
-                            allow_download=False if pretrained_build else None)
-        if head is not None:
-            install_head(built.model, head)
+        built, _, _ = start_model(name, int(num_classes), pretrained_build, int(seed), spec=head,
+                                  allow_download=False if pretrained_build else None)
     return Made(built.model.eval(), built.weights, {})
 
 
