@@ -35,7 +35,6 @@ POLL_S = 1.5
 BATCH_CHOICES = (8, 16, 32, 64, 128, 256)
 HIDDEN_CHOICES = (0, 128, 256, 512, 1024)
 WD_CHOICES = (0.0, 0.01, 0.05, 0.1)
-LECTURE_LR = (1e-5, 1e-4)   # the lecture's advice for fine-tuning rates
 
 
 @st.cache_resource(show_spinner=False)
@@ -91,7 +90,6 @@ def rates_explained() -> None:
         stages = ("frozen" if s.trains == "head" else "partial" if s.unfreezes_stages else
                   "decay" if s.layer_decay else "random")
         new = s.default_lr * (scale if s.head_lr_scale else 1.0)
-        inside = LECTURE_LR[0] <= s.default_lr <= LECTURE_LR[1]
         rows.append({_("finetune.page.lr_col.strategy"): _strategy(name),
                      _("finetune.page.lr_col.base"): rate(s.default_lr, lang()),
                      _("finetune.page.lr_col.stages"): _(f"finetune.page.lr_stages.{stages}",

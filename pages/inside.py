@@ -8,7 +8,6 @@ import streamlit as st
 from core.architectures import SAMPLE_IMAGES, sample_image
 from core.data import DEMOS as DEMO_NAMES
 from core.data import list_datasets
-from core.errors import UserError
 from core.i18n import all_strings
 from core.i18n.numbers import decimal, integer, percent
 from core.inside import change, featuremaps, filters, forgetting, probe
