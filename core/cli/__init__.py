@@ -19,7 +19,7 @@ from typing import Callable, Optional
 from core.errors import UserError
 
 # Feature modules that contribute commands, in help order.
-COMMAND_MODULES = ("zoo", "architectures", "data", "finetune", "jobs", "inside", "code")
+COMMAND_MODULES = ("zoo", "architectures", "data", "finetune", "jobs", "inside", "saliency", "code")
 
 _log = logging.getLogger("core.cli")
 
