@@ -33,10 +33,10 @@ def predict_logits(run_dir: Path, images: list) -> torch.Tensor:
     side = cfg["preprocess"].get("dataset_side")
     tf = pre.transform()
     with torch.inference_mode():
-        return model(torch.stack([tf(_as_trained(im, side)) for im in images])).float()
+        return model(torch.stack([tf(as_trained(im, side)) for im in images])).float()
 
 
-def _as_trained(image, side: int | None):
+def as_trained(image, side: int | None):
     from PIL import Image
     from core.images import fit_square
     return image if not side else Image.fromarray(fit_square(image.convert("RGB"), int(side)))

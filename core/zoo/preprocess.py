@@ -31,12 +31,21 @@ class Preprocess:
         return Preprocess(size, int(math.floor(size / self.crop_pct + 1e-6)), self.mean, self.std, self.interpolation)
 
     def transform(self):
+        """PIL image -> the model's normalised float tensor: :meth:`geometry`, then :meth:`normalization`."""
+        from torchvision.transforms import v2 as T
+        return T.Compose([self.geometry(), self.normalization()])
+
+    def geometry(self):
+        """PIL image -> uint8 tensor [3, input, input]: the picture as the model sees it (resize, centre-crop)."""
         from torchvision.transforms import v2 as T
         mode = T.InterpolationMode(self.interpolation)
-        return T.Compose([
-            T.ToImage(), T.Resize(self.resize_size, interpolation=mode, antialias=True),
-            T.CenterCrop(self.input_size), T.ToDtype(torch.float32, scale=True), T.Normalize(self.mean, self.std),
-        ])
+        return T.Compose([T.ToImage(), T.Resize(self.resize_size, interpolation=mode, antialias=True),
+                          T.CenterCrop(self.input_size)])
+
+    def normalization(self):
+        """uint8 tensor -> float tensor scaled to [0, 1] and normalised with the model's mean and std."""
+        from torchvision.transforms import v2 as T
+        return T.Compose([T.ToDtype(torch.float32, scale=True), T.Normalize(self.mean, self.std)])
 
     def to_dict(self) -> dict:
         d = asdict(self)
