@@ -1,6 +1,7 @@
 """The run folder: the only module that spells its file names, writes its files and reads them back.
 
-A run is a folder ``<data_dir>/runs/<run id>/``:
+A run is a folder ``<workspace>/runs/<run id>/`` (a workspace root: :mod:`core.workspaces`; ``root`` arguments
+below are one, and ``None`` means :func:`core.workspaces.current_root`):
 
 =====================  ====================================================================  ==============
 file                   what                                                                  written by
@@ -40,7 +41,6 @@ from typing import Any, Callable, Iterator, Optional
 
 from core.errors import UserError
 from core.files import atomic_write
-from core.settings import data_dir
 
 try:  # POSIX advisory locks; elsewhere the app is single-process in practice and runs unlocked
     import fcntl
@@ -61,8 +61,11 @@ RUN_ID_RE = re.compile(r"\A\d{8}-\d{6}-[0-9a-f]{6}\Z")
 
 # ------------------------------------------------------------------------------------------- locations
 def runs_dir(root: Optional[Path] = None) -> Path:
-    """``<data_dir>/runs``, created on first use."""
-    path = Path(root or data_dir()) / "runs"
+    """``<workspace>/runs``, created on first use."""
+    if root is None:
+        from core.workspaces import current_root
+        root = current_root()
+    path = Path(root) / "runs"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -107,9 +110,15 @@ def _write_bytes(path: Path, data: bytes | Callable, durable: bool = True) -> No
         atomic_write(path, write, durable=durable)
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise UserError.of("finetune.disk_full", file=path.name, folder=str(path.parent)) from exc
-        raise UserError.of("finetune.write_failed", file=path.name, folder=str(path.parent),
+            raise UserError.of("finetune.disk_full", file=path.name, folder=shown(path.parent)) from exc
+        raise UserError.of("finetune.write_failed", file=path.name, folder=shown(path.parent),
                            reason=str(exc.strerror or exc)) from exc
+
+
+def shown(path: Path) -> str:
+    """A folder as a person may see it: relative to its workspace (``runs/<id>``), never a server path."""
+    from core.workspaces import shown as _shown
+    return _shown(path)
 
 
 def write_json(path: Path, obj: Any, durable: bool = True) -> None:

@@ -2,6 +2,25 @@
 
 Everything the app writes lives under ``data_dir()`` (env ``CNNLAB_DATA_DIR``; default ``data/`` in the
 project folder, git-ignored). Nothing is written anywhere else.
+
+Sharing settings (environment variables; on Streamlit Community Cloud, top-level keys of the app's secrets
+become environment variables too). They are read at each call, so a test can change them:
+
+=============================  =========================================================  =================
+variable                       what                                                       default
+=============================  =========================================================  =================
+``CNNLAB_WORKSPACES``          ``private`` (a workspace per private link), ``single``     ``private``
+                               (one workspace: a laptop), ``login`` (one per signed-in
+                               user, Streamlit's ``st.login``)
+``CNNLAB_SERVER_FOLDERS``      folders (``os.pathsep``-separated) whose zips and folders   none: the page's
+                               the Datasets page may read by path                         path source is off
+``CNNLAB_QUOTA_MB``            stored megabytes per workspace (datasets, runs, uploads)   2000 (none in single)
+``CNNLAB_QUOTA_DATASETS``      stored datasets per workspace                              10 (none in single)
+``CNNLAB_QUOTA_QUEUED``        queued or running runs per workspace                       3 (none in single)
+``CNNLAB_SWEEP_DAYS``          days after which an idle workspace is deleted              30 (0: never)
+``CNNLAB_TEACHER_WORKSPACE``   a workspace's private link token (or ``default``) whose    none
+                               datasets and finished runs every visitor may open read-only
+=============================  =========================================================  =================
 """
 from __future__ import annotations
 
@@ -10,11 +29,18 @@ import logging
 import os
 import socket
 from pathlib import Path
+from typing import Optional
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 # Upload cap for a dataset archive, in MB. .streamlit/config.toml's server.maxUploadSize matches it.
 MAX_UPLOAD_MB = 500
+
+
+MODES = ("private", "single", "login")
+DEFAULT_MODE = "private"
+QUOTA_DEFAULTS = {"mb": 2000, "datasets": 10, "queued": 3}   # a class of about 30 on one server
+SWEEP_DAYS = 30
 
 
 def data_dir() -> Path:
@@ -28,6 +54,56 @@ def subdir(name: str) -> Path:
     path = data_dir() / name
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def workspace_mode() -> str:
+    """``private``, ``single`` or ``login`` (``CNNLAB_WORKSPACES``; anything else reads as ``private``, the safe
+    choice for a shared server)."""
+    mode = os.environ.get("CNNLAB_WORKSPACES", "").strip().lower() or DEFAULT_MODE
+    return mode if mode in MODES else DEFAULT_MODE
+
+
+def server_folders() -> list[Path]:
+    """The folders the browser may read datasets from by path (``CNNLAB_SERVER_FOLDERS``), resolved; empty: none."""
+    raw = os.environ.get("CNNLAB_SERVER_FOLDERS", "")
+    out = []
+    for part in raw.split(os.pathsep):
+        part = part.strip()
+        if part:
+            path = Path(part).expanduser()
+            if path.is_absolute():  # a relative folder would depend on the server's working directory
+                out.append(path.resolve())
+    return out
+
+
+def _int_env(name: str, default: Optional[int]) -> Optional[int]:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(float(raw))
+    except ValueError:
+        logging.getLogger("core").warning("%s=%r is not a number; using %s", name, raw, default)
+        return default
+    return value if value > 0 else None  # 0 or less: no limit
+
+
+def quotas() -> dict[str, Optional[int]]:
+    """Per-workspace limits: ``{"mb", "datasets", "queued"}``; ``None`` is no limit. ``single`` mode has none
+    unless the operator sets them."""
+    single = workspace_mode() == "single"
+    return {key: _int_env(f"CNNLAB_QUOTA_{key.upper()}", None if single else default)
+            for key, default in QUOTA_DEFAULTS.items()}
+
+
+def sweep_days() -> Optional[int]:
+    """Days after which an idle workspace is deleted (``CNNLAB_SWEEP_DAYS``); ``None``: never."""
+    return _int_env("CNNLAB_SWEEP_DAYS", SWEEP_DAYS)
+
+
+def teacher_token() -> Optional[str]:
+    """The classroom workspace's token (``CNNLAB_TEACHER_WORKSPACE``), or ``None``."""
+    return os.environ.get("CNNLAB_TEACHER_WORKSPACE", "").strip() or None
 
 
 def offline() -> bool:

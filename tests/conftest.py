@@ -18,6 +18,8 @@ os.environ["CNNLAB_OFFLINE"] = "1"
 os.environ["HF_HOME"] = str(_SESSION_TMP / "hf")
 os.environ["TORCH_HOME"] = str(_SESSION_TMP / "torch")
 os.environ["CNNLAB_DATA_DIR"] = str(_SESSION_TMP / "data")
+# One workspace (today's behaviour) unless a test asks for private workspaces (tests/test_workspaces.py does).
+os.environ["CNNLAB_WORKSPACES"] = "single"
 os.environ["CNNLAB_RAISE_UNEXPECTED"] = "1"  # a page's crash fails the test instead of showing one red sentence
 os.environ.setdefault("OMP_NUM_THREADS", "2")
 

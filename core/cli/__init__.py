@@ -4,6 +4,12 @@ One module per feature in this package (``core/cli/<feature>.py``, the same word
 core module) exposes ``add_commands(subparsers)`` and registers each command with ``add_command``.
 Handlers return a JSON-able dict; an optional text renderer formats it for people. A ``UserError`` becomes
 one sentence on stderr and exit code 2; anything else is logged with its traceback and exits 1.
+
+Every command works in one workspace (:mod:`core.workspaces`): ``--workspace`` (before or after the command)
+or the ``CNNLAB_WORKSPACE`` environment variable, each a private link's token, ``user:<e-mail>`` (login mode)
+or ``default`` (the default, where everything stored before workspaces lives). The sidebar of the app shows the
+command line that reaches the visitor's workspace. Paths given on the command line are read as they are: the
+CLI is the server's local user, not a visitor.
 """
 from __future__ import annotations
 
@@ -19,7 +25,10 @@ from typing import Callable, Optional
 from core.errors import UserError
 
 # Feature modules that contribute commands, in help order.
-COMMAND_MODULES = ("zoo", "architectures", "data", "finetune", "jobs", "inside", "saliency", "code")
+COMMAND_MODULES = ("zoo", "architectures", "data", "finetune", "jobs", "inside", "saliency", "code",
+                   "workspaces")
+WORKSPACE_HELP = ("the workspace: a private link's token, user:<e-mail>, or default (also CNNLAB_WORKSPACE; "
+                  "default: default)")
 
 _log = logging.getLogger("core.cli")
 
@@ -33,6 +42,7 @@ def add_command(sub, name: str, help: str, handler: Callable[[argparse.Namespace
                 text: Optional[Callable[[dict], str]] = None) -> argparse.ArgumentParser:
     p = sub.add_parser(name, help=help, description=help)
     p.add_argument("--json", action="store_true", help="print one JSON object to stdout")
+    p.add_argument("--workspace", default=argparse.SUPPRESS, metavar="TOKEN", help=WORKSPACE_HELP)
     p.set_defaults(handler=handler, text=text)
     return p
 
@@ -48,6 +58,7 @@ def format_topk(header: str, results: list[dict]) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m core", description="CNN Transfer Lab command line (the pages' twin).")
+    parser.add_argument("--workspace", default=None, metavar="TOKEN", help=WORKSPACE_HELP)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for feature in COMMAND_MODULES:
         importlib.import_module(f"{__name__}.{feature}").add_commands(sub)
@@ -59,8 +70,12 @@ def main(argv: Optional[list[str]] = None) -> int:
     log_path = setup_logging()
     parser = build_parser()
     args = parser.parse_args(argv)
+    from core import workspaces
     try:
-        result = args.handler(args)
+        ws = workspaces.resolve(args.workspace or os.environ.get(workspaces.ENV))
+        args.workspace_root = ws.root
+        with workspaces.using(ws):
+            result = args.handler(args)
     except UserError as exc:
         print(str(exc), file=sys.stderr)
         return 2

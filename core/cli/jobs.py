@@ -1,4 +1,5 @@
-"""``jobs list | show | cancel | resume``: the run list of the fine-tuning page, on the command line."""
+"""``jobs list | show | cancel | resume | delete``: the run list of the fine-tuning page, on the command line (in
+the workspace of ``--workspace``; the queue positions are the server's, shared fairly between workspaces)."""
 from __future__ import annotations
 
 import time
@@ -68,9 +69,13 @@ def _cli_resume(args) -> dict:
         manager.tick()
         if not manager.is_leader:
             return {**jobs.info(args.run), "note": "queued; the running server's job manager will start it"}
-        return manager.wait(args.run, timeout=args.timeout)
+        return manager.wait(args.run, timeout=args.timeout, root=args.workspace_root)
     finally:
         manager.close()
+
+
+def _cli_delete(args) -> dict:
+    return {"deleted": jobs.delete_run(args.run)}
 
 
 def add_commands(sub) -> None:
@@ -87,3 +92,6 @@ def add_commands(sub) -> None:
     q.add_argument("run")
     q.add_argument("--no-wait", action="store_true", help="only queue it again")
     q.add_argument("--timeout", type=float, default=24 * 3600, help="seconds to wait at most")
+    q = add_command(jsub, "delete", "Delete a finished, failed, cancelled or interrupted run and its files.",
+                    _cli_delete, lambda r: f"deleted {r['deleted']}")
+    q.add_argument("run")

@@ -99,6 +99,13 @@ STRINGS = {
     "data.unknown_id": {
         "en": "No stored dataset has the id '{id}'.",
         "pt": "Nenhum conjunto de dados guardado tem o id '{id}'."},
+    "data.server_paths_off": {
+        "en": "This server does not read datasets from its own folders; upload a zip file instead.",
+        "pt": "Este servidor não lê conjuntos de dados das próprias pastas; envie um arquivo zip."},
+    "data.path_not_allowed": {
+        "en": "That path is not inside a folder this server shares ({folders}); give a path inside one of them.",
+        "pt": "Esse caminho não está dentro de uma pasta que este servidor compartilha ({folders}); informe um "
+              "caminho dentro de uma delas."},
     "data.out_not_empty": {
         "en": "'{out}' already exists and is not an empty folder; choose a new folder for --out.",
         "pt": "'{out}' já existe e não é uma pasta vazia; escolha uma pasta nova para --out."},
@@ -434,6 +441,9 @@ STRINGS = {
     "jobs.no_such_run": {
         "en": "There is no run {run}; `python -m core jobs list` shows the runs that exist.",
         "pt": "Não existe a execução {run}; `python -m core jobs list` mostra as execuções que existem."},
+    "jobs.delete_active": {
+        "en": "Run {run} is still queued or training; cancel it before deleting it.",
+        "pt": "A execução {run} ainda está na fila ou treinando; cancele-a antes de excluí-la."},
     "jobs.no_export": {
         "en": "Run {run} has no exported model; only a run that finished has one.",
         "pt": "A execução {run} não tem modelo exportado; só uma execução concluída tem um."},

@@ -1,7 +1,9 @@
 """The queue: one :class:`JobManager` per server process launches queued runs as worker processes.
 
-The queue is the set of ``queued`` run folders ordered by the time they were queued, so a manager that
-restarts (or a CLI that takes over) still starts them. Several managers may exist (two servers, a CLI
+The queue is the set of ``queued`` run folders of every workspace of the data directory (:mod:`core.workspaces`),
+in a fair order (:func:`core.jobs.store.fair_order`: round-robin between workspaces, then the time each run was
+queued), so a manager that restarts (or a CLI that takes over) still starts them, and one workspace's ten runs
+do not starve another's one. One manager serves every workspace. Several managers may exist (two servers, a CLI
 ``resume``); only the one holding an exclusive lock on ``runs/.manager.lock`` launches workers, and the lock
 goes away with its process. Each device runs ``CNNLAB_JOBS_PER_DEVICE`` jobs at a time (default 1): the CPU is
 one device, each GPU another; a job on GPU *i* sees only that GPU (``CUDA_VISIBLE_DEVICES``).
@@ -24,11 +26,11 @@ import weakref
 from pathlib import Path
 from typing import Optional
 
-from core.jobs.store import (ACTIVE, CANCELLED, QUEUED, RUNNING, STATES, create_run, info, now, queued_order,
-                             reconcile, requeue_for_resume, statuses)
+from core.jobs.store import (ACTIVE, CANCELLED, QUEUED, RUNNING, STATES, create_run, fair_order, info, now,
+                             reconcile, requeue_for_resume, server_statuses)
 from core.notices import Notice
 from core.runs import MANAGER_LOCK, WORKER_LOG, RunFolder, runs_dir
-from core.settings import PROJECT_DIR, data_dir
+from core.settings import PROJECT_DIR, data_dir, workspace_mode
 
 try:  # POSIX advisory locks; elsewhere the app is single-process in practice and runs unlocked
     import fcntl
@@ -40,14 +42,30 @@ _log = logging.getLogger("core.jobs")
 WORKER_MODULE = "core.jobs"  # python -m core.jobs RUN_DIR: core/jobs/__main__.py
 
 
+def job_processes() -> int:
+    """Processes per run (``CNNLAB_JOB_PROCESSES``, default 1): above 1, each run trains on that many GPUs of
+    this machine (one process each), or that many gloo processes on the CPU, through torchrun."""
+    try:
+        return max(1, int(os.environ.get("CNNLAB_JOB_PROCESSES", "1") or 1))
+    except ValueError:
+        _log.warning("CNNLAB_JOB_PROCESSES=%r is not a number: 1", os.environ.get("CNNLAB_JOB_PROCESSES"))
+        return 1
+
+
 def device_slots() -> dict[str, int]:
-    """Devices and how many jobs each may run at once: ``{"cpu": 1}`` or ``{"cpu": 1, "cuda:0": 1, ...}``."""
+    """Devices and how many jobs each may run at once: ``{"cpu": 1}`` or ``{"cpu": 1, "cuda:0": 1, ...}``.
+
+    With ``job_processes()`` = N > 1 a GPU slot is a group of N GPUs (``"cuda:0,1"``), so a run holds all of
+    its devices at once; GPUs left over (fewer than N) get no slot.
+    """
     per = max(1, int(os.environ.get("CNNLAB_JOBS_PER_DEVICE", "1") or 1))
+    n = job_processes()
     slots = {"cpu": per}
     try:
         import torch
-        for i in range(torch.cuda.device_count() if torch.cuda.is_available() else 0):
-            slots[f"cuda:{i}"] = per
+        count = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        for i in range(0, count - n + 1, n):
+            slots["cuda:" + ",".join(str(g) for g in range(i, i + n))] = per
     except Exception:  # noqa: BLE001 - a broken CUDA install must not stop the queue: CPU only
         _log.exception("could not count CUDA devices")
     return slots
@@ -64,9 +82,16 @@ def _wants(cfg: dict, slots: dict) -> list[str]:
     return gpus
 
 
-def start(cfg, manager: Optional["JobManager"] = None, label: str = "") -> str:
-    """Queue a training run for ``cfg`` and return its id; ``manager`` (if given) is woken to launch it."""
-    rid = create_run(cfg, root=manager.root if manager is not None else None, label=label)
+SWEEP_EVERY_S = 3600      # idle workspaces and abandoned uploads are swept this often
+
+
+def start(cfg, manager: Optional["JobManager"] = None, label: str = "", root: Optional[Path] = None) -> str:
+    """Queue a training run for ``cfg`` in workspace ``root`` and return its id; ``manager`` (if given) is woken
+    to launch it. ``root=None``: the manager's own data directory in ``single`` mode, else the current workspace
+    (:func:`core.workspaces.current_root`, which refuses to guess in a shared mode)."""
+    if root is None and manager is not None and workspace_mode() == "single":
+        root = manager.root
+    rid = create_run(cfg, root=root, label=label)
     if manager is not None:
         manager.notify()
     return rid
@@ -99,6 +124,7 @@ class JobManager:
         self._children: dict[str, subprocess.Popen] = {}
         self._lock_fd: Optional[int] = None
         self._tick_lock = threading.Lock()
+        self._swept = 0.0
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: Optional[threading.Thread] = None
@@ -131,9 +157,9 @@ class JobManager:
         return True
 
     # -- public
-    def start(self, cfg, label: str = "") -> str:
-        """Queue ``cfg`` and wake the scheduler; returns the run id."""
-        return start(cfg, manager=self, label=label)
+    def start(self, cfg, label: str = "", root: Optional[Path] = None) -> str:
+        """Queue ``cfg`` in workspace ``root`` and wake the scheduler; returns the run id."""
+        return start(cfg, manager=self, label=label, root=root)
 
     def notify(self) -> None:
         self._wake.set()
@@ -143,34 +169,52 @@ class JobManager:
         with self._tick_lock:
             if self._stop.is_set() or not self._try_lead():
                 return []
-            reconcile(self.root, self._exit_code)
+            from core.workspaces import all_workspaces
+            for root in all_workspaces(self.root):
+                reconcile(root, self._exit_code)
             for rid, proc in list(self._children.items()):
                 if proc.poll() is not None:  # reap finished workers (no zombies)
                     del self._children[rid]
-            known = statuses(self.root)
+            known = server_statuses(self.root)
             busy = {s: 0 for s in self.slots}
-            for st in known.values():
-                if st.get("state") == RUNNING and st.get("device") in busy:
-                    busy[st["device"]] += 1
+            for by_run in known.values():
+                for st in by_run.values():
+                    if st.get("state") == RUNNING and st.get("device") in busy:
+                        busy[st["device"]] += 1
             launched = []
-            for rid, _ in queued_order(self.root, known):
+            for root, rid, _ in fair_order(known):
                 if all(busy[s] >= cap for s, cap in self.slots.items()):
                     break  # every device is busy: the rest keep their place
-                folder = RunFolder(runs_dir(self.root) / rid)
+                folder = RunFolder(runs_dir(root) / rid)
                 wants = _wants(folder.job().get("config") or {}, self.slots)
                 free = [s for s in wants if busy.get(s, 0) < self.slots[s]]
                 if free and self._launch(folder, free[0]):
                     busy[free[0]] += 1
                     launched.append(rid)
-            self._write_positions(statuses(self.root) if launched else known)
+            self._write_positions(server_statuses(self.root) if launched else known)
+            self._sweep()
             return launched
+
+    def _sweep(self) -> None:
+        """Now and then: delete idle workspaces and abandoned uploads (see core.workspaces.sweep)."""
+        if time.monotonic() - self._swept < SWEEP_EVERY_S and self._swept:
+            return
+        self._swept = time.monotonic()
+        from core.data.store import sweep_stale
+        from core.workspaces import all_workspaces, sweep
+        try:
+            sweep(self.root)
+            for root in all_workspaces(self.root):
+                sweep_stale(root)
+        except Exception:  # noqa: BLE001 - sweeping is housekeeping: it must never stop the queue
+            _log.exception("sweeping failed")
 
     def _write_positions(self, known: dict) -> None:
         """Queue positions as the page will see them (an informative copy: readers recompute them)."""
-        for pos, (rid, st) in enumerate(queued_order(self.root, known), start=1):
+        for pos, (root, rid, st) in enumerate(fair_order(known), start=1):
             if st.get("queue_position") == pos:
                 continue
-            folder = RunFolder(runs_dir(self.root) / rid)
+            folder = RunFolder(runs_dir(root) / rid)
             with folder.lock():
                 st = folder.status()
                 if st.get("state") == QUEUED:
@@ -202,10 +246,15 @@ class JobManager:
             env["PYTHONUNBUFFERED"] = "1"
             if device.startswith("cuda:"):
                 env["CUDA_VISIBLE_DEVICES"] = device.split(":", 1)[1]
+            n = job_processes()
+            # N > 1: torchrun's agent starts N workers on its own free port (--standalone) and stops them all
+            # when one fails; the run's status is then rank 0's, the agent's pid until rank 0 writes its own
+            launcher = ["-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={n}"] if n > 1 else []
             with open(folder.file(WORKER_LOG), "ab") as log:
-                log.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} launching on {device} ---\n".encode())
+                log.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} launching on {device}"
+                          f"{f' ({n} processes)' if n > 1 else ''} ---\n".encode())
                 log.flush()
-                proc = subprocess.Popen([sys.executable, "-m", WORKER_MODULE, str(folder.path)],
+                proc = subprocess.Popen([sys.executable, *launcher, "-m", WORKER_MODULE, str(folder.path)],
                                         cwd=str(PROJECT_DIR), env=env, stdin=subprocess.DEVNULL, stdout=log,
                                         stderr=subprocess.STDOUT, start_new_session=True, close_fds=True)
             self._children[folder.id] = proc
@@ -216,14 +265,16 @@ class JobManager:
         _log.info("run %s launched on %s as pid %s", folder.id, device, proc.pid)
         return True
 
-    def wait(self, run_id: str, timeout: float = 600.0, states=None) -> dict:
-        """Block until ``run_id`` reaches one of ``states`` (default: any non-active state); returns its info."""
+    def wait(self, run_id: str, timeout: float = 600.0, states=None, root: Optional[Path] = None) -> dict:
+        """Block until ``run_id`` (of workspace ``root``; default: the manager's data directory's default
+        workspace) reaches one of ``states`` (default: any non-active state); returns its info."""
+        root = self.root if root is None else root
         want = set(states) if states else set(STATES) - ACTIVE
         deadline = time.monotonic() + timeout
         while True:
             if self._thread is None:
                 self.tick()
-            row = info(run_id, self.root)
+            row = info(run_id, root)
             if row["state"] in want:
                 return row
             if time.monotonic() > deadline:
@@ -244,7 +295,9 @@ class JobManager:
                     with contextlib.suppress(Exception):
                         proc.wait(timeout=10)
                 self._children.clear()
-                reconcile(self.root)
+                from core.workspaces import all_workspaces
+                for root in all_workspaces(self.root):
+                    reconcile(root)
             if self._lock_fd not in (None, -1):
                 os.close(self._lock_fd)
             self._lock_fd = None

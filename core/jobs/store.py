@@ -6,9 +6,11 @@ checkpoint, as can a cancelled one. A status says why it is in its state with a 
 parameters, :mod:`core.notices`); statuses written before notices carried an English ``message`` and a
 ``code``, and still read (:func:`status_notice`).
 
-Ownership model: a single classroom server. Every run is visible to every session, and anyone using the app
-can watch, cancel or resume any run (as on a shared lab machine). Run ids are checked against their pattern,
-so a guessed or crafted id can only ever name a folder under ``runs/``.
+Ownership model: every function works inside one workspace (``root``, :mod:`core.workspaces`; ``None``: the
+current one). A run id is only ever looked up under that workspace's ``runs/`` and checked against its
+pattern first, so an id from another workspace, guessed or crafted, reads as "no such run". The queue itself
+is shared by the whole server and fair between workspaces (:func:`fair_order`); each workspace may have
+``CNNLAB_QUOTA_QUEUED`` queued or running runs at a time.
 """
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ import functools
 import io
 import logging
 import os
+import secrets
+import shutil
 import time
 import zipfile
 from dataclasses import asdict, is_dataclass
@@ -25,6 +29,7 @@ from typing import Callable, Optional
 from core.errors import UserError
 from core.notices import Notice
 from core.runs import RunFolder, is_run_id, new_run_id, run_folders, run_path, runs_dir
+from core.settings import quotas
 
 _log = logging.getLogger("core.jobs")
 
@@ -145,8 +150,46 @@ def queued_order(root: Optional[Path] = None, known: Optional[dict] = None) -> l
 
 
 def queue(root: Optional[Path] = None) -> list[str]:
-    """Ids of the queued runs, next to start first."""
+    """Ids of the workspace's queued runs, next to start first."""
     return [rid for rid, _ in queued_order(root)]
+
+
+def fair_order(entries: dict[Path, dict[str, dict]]) -> list[tuple[Path, str, dict]]:
+    """The server's queue: ``(workspace root, run id, status)`` of every queued run, next to start first.
+
+    Round-robin between workspaces, then queue time: a workspace's *k*-th queued run waits behind every other
+    workspace's runs of a lower rank, where a run that is already training counts as rank 0 of its workspace.
+    So one workspace's ten runs never starve another's one.
+
+    Args:
+        entries: ``{workspace root: statuses(root)}`` for every workspace of the server.
+    """
+    rows = []
+    for root, known in entries.items():
+        running = sum(1 for st in known.values() if st.get("state") == RUNNING)
+        for i, (rid, st) in enumerate(queued_order(root, known)):
+            rows.append(((running + i, st.get("queued") or 0, rid), Path(root), rid, st))
+    rows.sort(key=lambda r: r[0])
+    return [(root, rid, st) for _, root, rid, st in rows]
+
+
+def server_statuses(base: Optional[Path] = None) -> dict[Path, dict[str, dict]]:
+    """``{workspace root: statuses}`` for every workspace of the data directory ``base``."""
+    from core.workspaces import all_workspaces
+    return {root: statuses(root) for root in all_workspaces(base)}
+
+
+def positions(root: Optional[Path] = None, known: Optional[dict] = None) -> dict[str, int]:
+    """The place in the server's fair queue (1 = next) of each of the workspace's queued runs."""
+    from core.workspaces import base_of, current_root
+    root = Path(root if root is not None else current_root()).resolve()
+    known = statuses(root) if known is None else known
+    if not any(st.get("state") == QUEUED for st in known.values()):
+        return {}
+    entries = server_statuses(base_of(root))
+    entries = {Path(r).resolve(): v for r, v in entries.items()}
+    entries[root] = known
+    return {rid: i + 1 for i, (r, rid, _) in enumerate(fair_order(entries)) if r == root}
 
 
 # ---------------------------------------------------------------------------------------- creating
@@ -164,28 +207,61 @@ def create_run(cfg, root: Optional[Path] = None, label: str = "", in_this_proces
     Nothing is launched here. With ``in_this_process`` the run starts as ``running`` under this process's
     pid instead, so that no manager ever launches a second worker for it (see ``core.jobs.worker.run_here``).
     """
+    from core.workspaces import current_root, lock
     config = _config_dict(cfg)
+    root = Path(root) if root is not None else current_root()
     base = runs_dir(root)
-    for _ in range(5):
-        folder = RunFolder(base / new_run_id())
-        try:
-            folder.path.mkdir()
-            break
-        except FileExistsError:
-            continue
-    else:  # pragma: no cover - five random collisions in one second
-        raise RuntimeError("could not allocate a run id")
-    t = now()
-    folder.write_job({"config": config, "resume": False, "label": label})
-    folder.write_config(config)
-    # status.json last: its presence is what makes the folder a run (run_path checks it).
-    folder.write_status({"state": RUNNING if in_this_process else QUEUED, "notice": None,
-                         "pid": os.getpid() if in_this_process else None, "created": t, "queued": t,
-                         "started": t if in_this_process else None, "ended": None,
-                         "heartbeat": t if in_this_process else None, "queue_position": None, "device": None,
-                         "attempts": 0, "exit_code": None})
+    with lock(root):  # the quota check and the new status.json are one step: three Starts at once stay three
+        _check_room(root)
+        for _ in range(5):
+            folder = RunFolder(base / new_run_id())
+            try:
+                folder.path.mkdir()
+                break
+            except FileExistsError:
+                continue
+        else:  # pragma: no cover - five random collisions in one second
+            raise RuntimeError("could not allocate a run id")
+        t = now()
+        folder.write_job({"config": config, "resume": False, "label": label})
+        folder.write_config(config)
+        # status.json last: its presence is what makes the folder a run (run_path checks it).
+        folder.write_status({"state": RUNNING if in_this_process else QUEUED, "notice": None,
+                             "pid": os.getpid() if in_this_process else None, "created": t, "queued": t,
+                             "started": t if in_this_process else None, "ended": None,
+                             "heartbeat": t if in_this_process else None, "queue_position": None, "device": None,
+                             "attempts": 0, "exit_code": None})
     _log.info("run %s queued", folder.id)
     return folder.id
+
+
+def _check_room(root: Path) -> None:
+    """The workspace's limits on active runs and stored bytes, as one sentence each (call under its lock)."""
+    from core.workspaces import check_bytes
+    limit = quotas()["queued"]
+    if limit is not None:
+        active = sum(1 for st in statuses(root).values() if st.get("state") in ACTIVE)
+        if active >= limit:
+            raise UserError.of("workspaces.quota_queued", limit=limit)
+    check_bytes(root, what="run")
+
+
+def delete_run(run_id: str, root: Optional[Path] = None) -> str:
+    """Remove a run of the workspace that is not queued or running (cancel it first); returns its id.
+
+    Raises:
+        UserError: a bad or unknown id, or the run is still active.
+    """
+    f = folder(run_id, root)
+    reconcile(root)
+    with f.lock():
+        if f.status().get("state") in ACTIVE:
+            raise UserError.of("jobs.delete_active", run=f.id)
+        trash = f.path.parent / f".trash-{f.id}-{secrets.token_hex(4)}"
+        os.replace(f.path, trash)  # atomic: it leaves every list at once
+    shutil.rmtree(trash, ignore_errors=True)
+    _log.info("run %s deleted", f.id)
+    return f.id
 
 
 # ----------------------------------------------------------------------------------------- reading
@@ -251,16 +327,16 @@ def info(run_id: str, root: Optional[Path] = None) -> dict:
     return _info(RunFolder(run_path(run_id, root)), root)
 
 
-def _info(folder: RunFolder, root: Optional[Path] = None, positions: Optional[dict] = None) -> dict:
+def _info(folder: RunFolder, root: Optional[Path] = None, places: Optional[dict] = None) -> dict:
     status = folder.status()
     job = folder.job()
     cfg = job.get("config") or {}
     progress = folder.progress()
     state = status.get("state", FAILED)
     if state == QUEUED:
-        if positions is None:
-            positions = {rid: i + 1 for i, rid in enumerate(queue(root))}
-        status["queue_position"] = positions.get(folder.id)
+        if places is None:
+            places = positions(folder.path.parent.parent)
+        status["queue_position"] = places.get(folder.id)
     else:
         status["queue_position"] = None
     notice = status_notice(status)
@@ -286,8 +362,8 @@ def list_runs(root: Optional[Path] = None, refresh: bool = True) -> list[dict]:
     """Every run, newest first (``refresh`` first marks runs whose worker died as interrupted)."""
     if refresh:
         reconcile(root)
-    positions = {rid: i + 1 for i, rid in enumerate(queue(root))}
-    rows = [_info(f, root, positions) for f in run_folders(root) if f.has_status()]
+    places = positions(root)
+    rows = [_info(f, root, places) for f in run_folders(root) if f.has_status()]
     rows.sort(key=lambda r: (r.get("created") or 0, r["id"]), reverse=True)
     return rows
 
@@ -375,11 +451,14 @@ def requeue_for_resume(run_id: str, root: Optional[Path] = None) -> dict:
     Raises:
         UserError: the run is still active, or ended in a way that resuming cannot fix.
     """
+    from core.workspaces import lock
     f = folder(run_id, root)
     reconcile(root)
-    with f.lock():
+    with lock(f.path.parent.parent), f.lock():
         st = f.status()
         state = st.get("state")
+        if state in RESUMABLE:
+            _check_room(f.path.parent.parent)
         if state not in RESUMABLE:
             key = {QUEUED: "jobs.resume_queued", RUNNING: "jobs.resume_running", DONE: "jobs.resume_done",
                    DIVERGED: "jobs.resume_diverged", FAILED: "jobs.resume_failed"}.get(state, "jobs.cannot_resume")
@@ -399,6 +478,7 @@ def requeue_for_resume(run_id: str, root: Optional[Path] = None) -> dict:
 
 __all__ = ["QUEUED", "RUNNING", "DONE", "FAILED", "CANCELLED", "INTERRUPTED", "DIVERGED", "STATES", "ACTIVE",
            "RESUMABLE", "HEARTBEAT_S", "human_seconds", "status_notice", "progress_notices", "statuses", "queue",
-           "create_run", "reconcile", "info", "list_runs", "folder", "config", "metrics", "results", "summary",
+           "create_run", "delete_run", "fair_order", "server_statuses", "positions", "reconcile", "info",
+           "list_runs", "folder", "config", "metrics", "results", "summary",
            "worker_log_tail", "export_files", "export_zip", "cancel", "requeue_for_resume", "run_path",
            "runs_dir", "is_run_id"]

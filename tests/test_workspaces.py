@@ -1,0 +1,277 @@
+"""Private workspaces (#14): nothing of one workspace is visible to or changeable from another; tokens, server
+paths, quotas, the fair queue, the idle sweep, the CLI's --workspace and the pages with two visitors.
+
+Runs are created without training (a config dict: nothing launches them) except where a worker must find its
+dataset in its own workspace; datasets are 3 x 4 pictures of 32 px.
+"""
+import io
+import os
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import make_color_folder, run_cli
+
+from core import jobs, workspaces
+from core.data import copy_dataset, delete_dataset, list_datasets, open_dataset, save_upload
+from core.errors import UserError
+from core.jobs.store import fair_order, server_statuses
+
+CFG = {"data": "demo:digits", "model": "resnet18", "strategy": "scratch", "epochs": 1}
+
+
+@pytest.fixture
+def private(data_dir, monkeypatch):
+    monkeypatch.setenv("CNNLAB_WORKSPACES", "private")
+    for name in ("CNNLAB_QUOTA_MB", "CNNLAB_QUOTA_DATASETS", "CNNLAB_QUOTA_QUEUED", "CNNLAB_SERVER_FOLDERS",
+                 "CNNLAB_TEACHER_WORKSPACE", workspaces.ENV):
+        monkeypatch.delenv(name, raising=False)
+    return data_dir
+
+
+@pytest.fixture(scope="module")
+def colors(tmp_path_factory) -> str:
+    return make_color_folder(tmp_path_factory.mktemp("src") / "colors", per_class=4)
+
+
+def listing(root: Path) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*")} if root.exists() else set()
+
+
+# ----------------------------------------------------------------------------------------------- tokens
+def test_tokens_are_unguessable_checked_before_the_disk_and_not_the_folder_names(private):
+    a = workspaces.create()
+    assert workspaces.is_token(a.token) and len(a.token) == 24
+    assert a.token not in str(a.root) and a.root.parent == private / "workspaces"
+    assert workspaces.from_token(a.token).root == a.root
+    for bad in ("../../etc", "x" * 23, "x" * 25, "a/b" + "c" * 21, "", None, "é" * 24):
+        with pytest.raises(UserError) as e:
+            workspaces.from_token(bad)
+        assert e.value.key == "workspaces.bad_token"
+    with pytest.raises(UserError) as e:  # well formed, but no workspace: never made on the visitor's say-so
+        workspaces.from_token(workspaces.new_token())
+    assert e.value.key == "workspaces.unknown_token"
+    assert len(workspaces.all_workspaces()) == 2  # the default one and a; the probes made nothing
+
+
+def test_a_shared_mode_refuses_to_guess_whose_data_a_caller_means(private):
+    with pytest.raises(workspaces.NoWorkspace):
+        list_datasets()
+    ws = workspaces.create()
+    with workspaces.using(ws):
+        assert list_datasets() == [] and workspaces.current_root() == ws.root
+    with pytest.raises(workspaces.NoWorkspace):
+        jobs.list_runs()
+
+
+# ------------------------------------------------------------------------------------ nothing crosses
+def test_datasets_and_runs_of_one_workspace_are_not_found_from_another(private, colors):
+    a, b = workspaces.create(), workspaces.create()
+    ds = open_dataset(colors, root=a.root)
+    rid = jobs.create_run({**CFG, "data": ds.id}, root=a.root)
+    assert [i.id for i in list_datasets(a.root)] == [ds.id] and list_datasets(b.root) == []
+    assert [r["id"] for r in jobs.list_runs(b.root)] == []
+    with pytest.raises(UserError) as e:
+        open_dataset(ds.id, root=b.root, folders=[])
+    assert e.value.key == "data.no_such_id"
+    with pytest.raises(UserError) as e:
+        delete_dataset(ds.id, root=b.root)
+    assert e.value.key == "data.unknown_id"
+    for call in (jobs.info, jobs.cancel, jobs.resume, jobs.export_zip, jobs.delete_run,
+                 jobs.summary, jobs.metrics):
+        with pytest.raises(UserError) as e:
+            call(rid, b.root)
+        assert e.value.key == "jobs.no_such_run", call
+    for tampered in ("../" + a.root.name + "/runs/" + rid, rid + "/../x", str(a.root / "runs" / rid)):
+        with pytest.raises(UserError) as e:
+            jobs.info(tampered, b.root)
+        assert e.value.key == "jobs.bad_run_id"
+    assert jobs.info(rid, a.root)["state"] == jobs.QUEUED  # still there, untouched
+
+
+def test_storing_what_another_workspace_has_builds_it_again_and_waits_on_no_other_lock(private, colors):
+    a, b = workspaces.create(), workspaces.create()
+    first = open_dataset(colors, root=a.root)
+    from core.data import store
+    with store._lock(first.id, a.root):  # a is busy with this id: b must not wait on (so learn of) it
+        done = []
+        t = threading.Thread(target=lambda: done.append(open_dataset(colors, root=b.root)))
+        t.start()
+        t.join(timeout=60)
+        assert done, "b waited on a's lock"
+    notes = []
+    open_dataset(colors, lambda f, n: notes.append(n.key), root=workspaces.create().root)
+    assert "data.progress.already_stored" not in notes  # a fresh workspace hears what a new dataset hears
+    assert done[0].dir.parent.parent == b.root and done[0].dir != first.dir
+
+
+# ------------------------------------------------------------------------------------------ server paths
+def test_server_paths_only_inside_the_allowed_folders_without_escape(private, colors, tmp_path):
+    ws = workspaces.create()
+    allowed = Path(colors).parent
+    outside = tmp_path / "secret"
+    make_color_folder(outside, per_class=4)
+    (allowed / "link").symlink_to(outside, target_is_directory=True)
+    before = listing(private)
+    answers = set()
+    for ref in (str(outside), str(allowed / ".." / outside.parent.name / "secret"), str(allowed / "link"),
+                str(tmp_path / "does-not-exist"), "/etc/passwd", "relative/path"):
+        with pytest.raises(UserError) as e:
+            open_dataset(ref, root=ws.root, folders=[allowed])
+        answers.add((e.value.key, str(e.value)))
+    assert len(answers) == 1 and next(iter(answers))[0] == "data.path_not_allowed"  # says nothing of what exists
+    assert listing(private) == before
+    with pytest.raises(UserError) as e:
+        open_dataset(str(allowed / "colors"), root=ws.root, folders=[])
+    assert e.value.key == "data.server_paths_off"
+    assert open_dataset(str(allowed / "colors"), root=ws.root, folders=[allowed]).info.num_images == 12
+    # the CLI is the server's own user: any path it is given
+    assert run_cli("--workspace", ws.token, "data", "inspect", str(outside), "--json").returncode == 0
+
+
+# ---------------------------------------------------------------------------------------------- quotas
+def test_dataset_quotas_say_one_sentence_and_write_nothing(private, colors, monkeypatch, tmp_path):
+    ws = workspaces.create()
+    monkeypatch.setenv("CNNLAB_QUOTA_DATASETS", "1")
+    open_dataset(colors, root=ws.root)
+    with pytest.raises(UserError) as e:
+        open_dataset(colors, root=ws.root, val_fraction=0.3)
+    assert e.value.key == "workspaces.quota_datasets" and "1 datasets" in str(e.value)
+    monkeypatch.setenv("CNNLAB_QUOTA_DATASETS", "10")
+    monkeypatch.setenv("CNNLAB_QUOTA_MB", "1")
+    before = listing(ws.root)
+    blob = io.BytesIO()
+    with zipfile.ZipFile(blob, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("a/x.bin", os.urandom(1_500_000))
+    with pytest.raises(UserError) as e:  # the quota is reached mid-upload
+        save_upload(blob, "big.zip", root=ws.root)
+    assert e.value.key == "workspaces.quota_bytes_upload" and "big.zip" in str(e.value)
+    assert listing(ws.root) - {"uploads"} == before and not any((ws.root / "uploads").iterdir())
+    assert len(list_datasets(ws.root)) == 1  # nothing half-written, nothing lost
+
+
+def test_three_starts_at_once_make_three_runs_and_the_fourth_is_refused(private, monkeypatch):
+    ws = workspaces.create()
+    monkeypatch.setenv("CNNLAB_QUOTA_QUEUED", "3")
+    got, errors = [], []
+    barrier = threading.Barrier(4)
+
+    def press():
+        barrier.wait()
+        try:
+            got.append(jobs.create_run(CFG, root=ws.root))
+        except UserError as exc:
+            errors.append(exc.key)
+
+    threads = [threading.Thread(target=press) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(got) == len(set(got)) == 3 and errors == ["workspaces.quota_queued"]
+    assert sorted(r["id"] for r in jobs.list_runs(ws.root)) == sorted(got)
+    assert sorted(r["queue_position"] for r in jobs.list_runs(ws.root)) == [1, 2, 3]
+
+
+# -------------------------------------------------------------------------------------------- fairness
+def test_the_queue_is_round_robin_between_workspaces_then_by_time(private):
+    a, b, c = workspaces.create(), workspaces.create(), workspaces.create()
+    a_runs = [jobs.create_run(CFG, root=a.root) for _ in range(3)]
+    time.sleep(0.01)
+    b_run = jobs.create_run(CFG, root=b.root)
+    order = [rid for _, rid, _ in fair_order(server_statuses())]
+    assert order == [a_runs[0], b_run, a_runs[1], a_runs[2]]
+    assert jobs.positions(b.root) == {b_run: 2}
+    jobs.folder(a_runs[0], a.root).update_status(state=jobs.RUNNING)  # a already trains one: b goes next
+    c_run = jobs.create_run(CFG, root=c.root)
+    order = [rid for _, rid, _ in fair_order(server_statuses())]
+    assert order == [b_run, c_run, a_runs[1], a_runs[2]]
+    assert [r["queue_position"] for r in jobs.list_runs(a.root, refresh=False)
+            if r["state"] == jobs.QUEUED] == [4, 3]
+
+
+def test_one_manager_launches_each_workspaces_run_with_its_own_dataset(private, colors, monkeypatch):
+    """The worker finds the run's dataset id in the run's workspace (and there only)."""
+    from core.finetune import FinetuneConfig
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    a = workspaces.create()
+    ds = open_dataset(colors, root=a.root)
+    cfg = FinetuneConfig(data=ds.id, model="resnet18", strategy="scratch", epochs=1, image_size=32, batch_size=8,
+                         augment="none", patience=0, seed=0)
+    manager = jobs.JobManager(poll=0.2)
+    try:
+        rid = manager.start(cfg, root=a.root)
+        row = manager.wait(rid, timeout=180, root=a.root)
+    finally:
+        jobs.close_all(terminate=True)
+    assert row["state"] == jobs.DONE, row.get("message")
+    assert list((private / "runs").glob("2*")) == []  # nothing in the default workspace
+
+
+# ----------------------------------------------------------------------------------- sweeping, classroom
+def test_idle_workspaces_are_swept_but_not_busy_or_classroom_ones(private, colors, monkeypatch):
+    idle, busy, teacher, fresh = (workspaces.create() for _ in range(4))
+    for ws in (idle, busy, teacher):
+        open_dataset(colors, root=ws.root)
+    jobs.create_run(CFG, root=busy.root)
+    monkeypatch.setenv("CNNLAB_TEACHER_WORKSPACE", teacher.token)
+    old = time.time() - 40 * 86400
+    for ws in (idle, busy, teacher):
+        os.utime(ws.root / workspaces.SEEN, (old, old))
+    assert workspaces.sweep() == [idle.id]
+    assert workspaces.sweep(now=time.time() + 2 * 86400) == [fresh.id]  # never stored anything: after a day
+    assert busy.root.is_dir() and teacher.root.is_dir()
+    with pytest.raises(UserError) as e:
+        workspaces.from_token(idle.token)
+    assert e.value.key == "workspaces.unknown_token"
+
+
+def test_a_classroom_dataset_is_copied_into_a_workspace_under_its_quota(private, colors, monkeypatch):
+    teacher, student = workspaces.create(), workspaces.create()
+    ds = open_dataset(colors, root=teacher.root)
+    copy = copy_dataset(ds.id, teacher.root, root=student.root)
+    assert copy.id == ds.id and copy.dir.parent.parent == student.root and len(copy) == len(ds)
+    monkeypatch.setenv("CNNLAB_QUOTA_DATASETS", "1")
+    delete_dataset(ds.id, root=student.root)
+    open_dataset(colors, root=student.root, val_fraction=0.3)
+    with pytest.raises(UserError) as e:
+        copy_dataset(ds.id, teacher.root, root=student.root)
+    assert e.value.key == "workspaces.quota_datasets"
+
+
+# ----------------------------------------------------------------------------------------------- the CLI
+def test_the_cli_reaches_the_pages_workspace_by_flag_or_environment(private, colors, monkeypatch):
+    ws = workspaces.create()
+    ds = open_dataset(colors, root=ws.root)
+    rid = jobs.create_run({**CFG, "data": ds.id}, root=ws.root)
+    res = run_cli("--workspace", ws.token, "data", "list", "--json")
+    assert res.returncode == 0 and ds.id in res.stdout
+    res = run_cli("jobs", "list", "--workspace", ws.token, "--json")
+    assert res.returncode == 0 and rid in res.stdout
+    monkeypatch.setenv(workspaces.ENV, ws.token)
+    assert rid in run_cli("jobs", "list", "--json").stdout
+    monkeypatch.delenv(workspaces.ENV)
+    res = run_cli("jobs", "list", "--json")  # the default workspace: where everything from before lives
+    assert res.returncode == 0 and rid not in res.stdout
+    res = run_cli("--workspace", "not-a-token", "jobs", "list")
+    assert res.returncode == 2 and "not a workspace link" in res.stderr and "Traceback" not in res.stderr
+    res = run_cli("--workspace", ws.token, "jobs", "cancel", rid)
+    assert res.returncode == 0 and jobs.info(rid, ws.root)["state"] == jobs.CANCELLED
+    res = run_cli("--workspace", ws.token, "jobs", "delete", rid, "--json")
+    assert res.returncode == 0 and jobs.list_runs(ws.root) == []
+
+
+def test_a_write_error_names_the_folder_inside_the_workspace_only(private, monkeypatch):
+    from core import runs
+    ws = workspaces.create()
+    rid = jobs.create_run(CFG, root=ws.root)
+
+    def full(path, write, durable=True):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(runs, "atomic_write", full)
+    with pytest.raises(UserError) as e:
+        jobs.folder(rid, ws.root).write_results({})
+    assert str(e.value).count(f"runs/{rid}") == 1 and str(private) not in str(e.value)
