@@ -28,7 +28,8 @@ _ = tr()
 HERE = Path(__file__).parent
 PAGES = {
     "app.section_learn": [("pages/home.py", "page.home", "🏠", True), ("pages/architectures.py", "page.architectures", "🏛️", False), ("pages/inside.py", "page.inside", "🔬", False)],
-    "app.section_do": [("pages/data.py", "page.data", "🗂️", False), ("pages/finetune.py", "page.finetune", "🎯", False)],
+    "app.section_do": [("pages/data.py", "page.data", "🗂️", False), ("pages/finetune.py", "page.finetune", "🎯", False),
+                       ("pages/saliency.py", "page.saliency", "🔍", False)],
 }
 nav = {
     _(section): [st.Page(path, title=_(title), icon=icon, default=default) for path, title, icon, default in items]

@@ -84,8 +84,7 @@ STRINGS = {
     "saliency.page.source.run": {"en": "A finished fine-tuning run (its own classes)",
                                  "pt": "Uma execução de ajuste fino concluída (as classes dela)"},
     "saliency.page.run": {"en": "Run", "pt": "Execução"},
-    "saliency.page.run_option": {"en": "{run} · {model} · {classes} classes",
-                                 "pt": "{run} · {model} · {classes} classes"},
+    "saliency.page.run_option": {"en": "{run} · {model} · {data}", "pt": "{run} · {model} · {data}"},
     "saliency.page.no_runs": {
         "en": "No finished runs yet: fine-tune a model on the **Fine-tuning** page, then explain its predictions "
               "here. Meanwhile, try a pretrained model.",
