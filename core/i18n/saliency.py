@@ -78,7 +78,7 @@ STRINGS = {
               "atribuição colore os pixels conforme o quanto empurraram o modelo para a classe explicada (claro: "
               "muito; escuro: quase nada). Os mapas são calculados com o [Captum](https://captum.ai), sobre a "
               "imagem exatamente como o modelo a viu, depois do redimensionamento e do recorte central."},
-    "saliency.page.source": {"en": "Model", "pt": "Modelo"},
+    "saliency.page.source": {"en": "Explain", "pt": "Explicar"},
     "saliency.page.source.pretrained": {"en": "A pretrained model (ImageNet's 1000 classes)",
                                         "pt": "Um modelo pré-treinado (as 1000 classes da ImageNet)"},
     "saliency.page.source.run": {"en": "A finished fine-tuning run (its own classes)",
