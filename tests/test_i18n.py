@@ -263,6 +263,11 @@ ENUMERATED = {
     "inside.ref.accepted.{}": lambda: _inside("sources"),
     "inside.ref.verified.{}": lambda: _inside("sources"),
     "inside.ref.mismatch.{}": lambda: _inside("sources"),
+    "saliency.method.{}": lambda: __import__("core.saliency", fromlist=["METHODS"]).METHODS,
+    "saliency.baseline.{}": lambda: __import__("core.saliency", fromlist=["BASELINES"]).BASELINES,
+    "saliency.page.sample.{}": lambda: __import__("core.architectures.picture", fromlist=["SAMPLE_IMAGES"]).SAMPLE_IMAGES,
+    "saliency.page.source.{}": lambda: ["pretrained", "run"],   # pages/saliency.py's first radio
+    "saliency.page.view.{}": lambda: ["overlay", "heatmap"],    # pages/saliency.py's view radio
 }
 # built keys that are looked up only after checking they exist (else the code shows something else)
 GUARDED = {"zoo.label.{}": "the catalog's own label", "data.warn.{}": "an old report's code without a sentence"}
