@@ -1,4 +1,4 @@
-"""CNN Transfer Lab: the router. Sidebar frame (language, device) and navigation over pages/.
+"""CNN Transfer Lab: the router. Sidebar frame (language, device, workspace) and navigation over pages/.
 
 Nothing here imports torch: it takes seconds, and every page waits for the router before drawing anything.
 """
@@ -9,7 +9,8 @@ import streamlit as st
 
 from core.i18n import LANGUAGES, normalize_lang
 from core.settings import setup_logging
-from ui import ROUTER_SEEN, WANTED_PAGE, cached_device_info, device_caption, known_device_info, tr
+from ui import (ROUTER_SEEN, WANTED_PAGE, attach_workspace, cached_device_info, device_caption, known_device_info, tr,
+                workspace_sidebar)
 
 setup_logging()
 st.set_page_config(page_title="CNN Transfer Lab", page_icon="🧠", layout="wide")
@@ -24,6 +25,9 @@ st.sidebar.selectbox("🌐 Language / Idioma", options=list(LANGUAGES), format_f
 st.query_params["lang"] = st.session_state.lang
 device_slot = st.sidebar.container()  # under the language picker, whenever it is filled
 _ = tr()
+# Whose datasets and runs: this visitor's private workspace (?ws=, kept in the address like ?lang=), the signed-in
+# user's, or the one shared workspace (core.workspaces; CNNLAB_WORKSPACES). Pages read it with ui.workspace().
+workspace_sidebar(attach_workspace())
 
 HERE = Path(__file__).parent
 PAGES = {

@@ -6,15 +6,19 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from core import workspaces
 from core.errors import UserError
 from core.i18n import DEFAULT_LANG, LANGUAGES, Translator, normalize_lang
-from core.settings import raise_unexpected
+from core.settings import raise_unexpected, workspace_mode
 
 _log = logging.getLogger("core.ui")
 
 
 ROUTER_SEEN = "_router_seen"
 WANTED_PAGE = "_wanted_page"
+WORKSPACE = "_workspace"          # this session's core.workspaces.Workspace (session state: fragments see it too)
+WORKSPACE_LINK = "_workspace_link"  # a ?ws= that arrived before the router (kept through its detour)
+WORKSPACE_NOTE = "_workspace_note"  # why a fresh workspace was made (a bad or unknown link), said once
 
 
 def routed(page_file: str) -> None:
@@ -29,8 +33,130 @@ def routed(page_file: str) -> None:
     if st.session_state.get(ROUTER_SEEN):
         return
     st.session_state.setdefault("lang", normalize_lang(st.query_params.get("lang")))
+    if st.query_params.get("ws"):  # the private link survives the detour, as ?run= does
+        st.session_state[WORKSPACE_LINK] = st.query_params.get("ws")
     st.session_state[WANTED_PAGE] = page_file
     st.switch_page("app.py")
+
+
+def signed_in_user() -> str | None:
+    """The signed-in user's e-mail (or subject) in ``login`` mode, ``None`` when nobody is signed in (tests stand in
+    for the identity provider by replacing this function)."""
+    try:
+        if not st.user.is_logged_in:
+            return None
+        return str(st.user.get("email") or st.user.get("sub") or "") or None
+    except Exception:  # noqa: BLE001 - no [auth] section: nobody can be signed in
+        return None
+
+
+def attach_workspace() -> workspaces.Workspace | None:
+    """Find or make this session's workspace (app.py calls it on every run, before the page).
+
+    ``single``: the default workspace. ``login``: the signed-in user's (``None`` until someone signs in).
+    ``private``: the workspace of ``?ws=<token>`` (or of the link kept through the router's detour), else the
+    session's, else a new one; a malformed or unknown token gets a fresh workspace and one sentence saying why,
+    never another's data. The token is written back into the address, so a bookmark or refresh returns here.
+    """
+    mode = workspace_mode()
+    current = st.session_state.get(WORKSPACE)
+    if mode == "single":
+        ws = current if current is not None and current.is_default else workspaces.default()
+    elif mode == "login":
+        user = signed_in_user()
+        if user is None:
+            st.session_state.pop(WORKSPACE, None)
+            return None
+        ws = current if current is not None and current.user == user else workspaces.for_user(user)
+    else:
+        wanted = st.query_params.get("ws") or st.session_state.pop(WORKSPACE_LINK, None)
+        if current is not None and current.token and wanted in (None, current.token):
+            ws = current
+        elif wanted:
+            try:
+                ws = workspaces.from_token(wanted)
+            except UserError as exc:
+                ws = workspaces.create()
+                st.session_state[WORKSPACE_NOTE] = exc
+        else:
+            ws = workspaces.create()
+        st.query_params["ws"] = ws.token
+    if ws is not current:
+        st.session_state[WORKSPACE] = ws
+    workspaces.touch(ws)
+    return ws
+
+
+def workspace() -> workspaces.Workspace:
+    """This visitor's workspace, for a page that reads or writes datasets or runs (fragments included).
+
+    In ``login`` mode with nobody signed in, the page stops here with a sentence (the sidebar has the button).
+    """
+    ws = st.session_state.get(WORKSPACE)
+    if ws is None:
+        ws = attach_workspace()
+    if ws is None:
+        st.info(tr()("workspaces.sign_in_needed"))
+        st.stop()
+    return ws
+
+
+def classroom() -> workspaces.Workspace | None:
+    """The classroom workspace, read-only, for a visitor who is not its owner (``None`` when there is none)."""
+    teacher = workspaces.teacher()
+    ws = st.session_state.get(WORKSPACE)
+    if teacher is None or (ws is not None and ws.id == teacher.id) or workspace_mode() == "single":
+        return None
+    return teacher.read_only()
+
+
+def workspace_sidebar(ws: workspaces.Workspace | None) -> None:
+    """The sidebar's workspace box: the private link and who can use it, the CLI line, what it stores."""
+    _ = tr()
+    mode = workspace_mode()
+    note = st.session_state.pop(WORKSPACE_NOTE, None)
+    if note is not None:
+        st.warning(_("workspaces.fresh", reason=note.text(lang())), icon="🔑")
+    with st.sidebar.expander(_("workspaces.title"), icon="🔒", expanded=note is not None):
+        if mode == "login" and ws is None:
+            st.caption(_("workspaces.sign_in_needed"))
+            if st.button(_("workspaces.sign_in"), key="ws_login"):
+                try:
+                    st.login()
+                except Exception:  # noqa: BLE001 - [auth] missing or Authlib not installed
+                    _log.exception("st.login failed")
+                    st.error(_("workspaces.login_unconfigured"))
+            return
+        if ws is None:
+            return
+        if mode == "single":
+            st.caption(_("workspaces.single"))
+        elif mode == "login":
+            st.caption(_("workspaces.signed_in", user=ws.user))
+            if st.button(_("workspaces.sign_out"), key="ws_logout"):
+                st.logout()
+        else:
+            base = (st.context.url or "").rstrip("/")
+            st.caption(_("workspaces.private_link"))
+            st.code(f"{base}/?ws={ws.token}" if base else f"?ws={ws.token}", language=None, wrap_lines=True)
+        teacher = workspaces.teacher()
+        if teacher is not None and teacher.id == ws.id and mode != "single":
+            st.caption(_("workspaces.classroom_owner"))
+        st.caption(_("workspaces.cli"))
+        spec = ws.cli_spec()
+        st.code(f"CNNLAB_WORKSPACE={spec} python -m core jobs list" if spec != workspaces.DEFAULT
+                else "python -m core jobs list", language="bash", wrap_lines=True)
+        st.caption(usage_line(ws))
+
+
+def usage_line(ws: workspaces.Workspace) -> str:
+    """What the workspace stores against its limits, in the page's language."""
+    _ = tr()
+    u = workspaces.usage(ws.root)
+    cap = lambda v: _("workspaces.no_limit") if v is None else str(v)  # noqa: E731
+    lim = u["limits"]
+    return _("workspaces.usage", mb=u["mb"], limit_mb=cap(lim["mb"]), datasets=u["datasets"],
+             limit_datasets=cap(lim["datasets"]), queued=u["queued"], limit_queued=cap(lim["queued"]))
 
 
 def lang() -> str:
@@ -103,5 +229,6 @@ def weights_notice(weights, model_label: str) -> None:
         st.caption(_("common.weights_source", source=source))
 
 
-__all__ = ["LANGUAGES", "routed", "lang", "tr", "user_errors", "cached_model", "cached_device_info",
+__all__ = ["LANGUAGES", "routed", "lang", "tr", "user_errors", "attach_workspace", "workspace", "classroom",
+           "workspace_sidebar", "usage_line", "signed_in_user", "cached_model", "cached_device_info",
            "known_device_info", "device_caption", "weights_notice"]

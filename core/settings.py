@@ -14,6 +14,7 @@ variable                       what                                             
                                user, Streamlit's ``st.login``)
 ``CNNLAB_SERVER_FOLDERS``      folders (``os.pathsep``-separated) whose zips and folders   none: the page's
                                the Datasets page may read by path                         path source is off
+                                                                                          (single: any path)
 ``CNNLAB_QUOTA_MB``            stored megabytes per workspace (datasets, runs, uploads)   2000 (none in single)
 ``CNNLAB_QUOTA_DATASETS``      stored datasets per workspace                              10 (none in single)
 ``CNNLAB_QUOTA_QUEUED``        queued or running runs per workspace                       3 (none in single)
@@ -74,6 +75,16 @@ def server_folders() -> list[Path]:
             if path.is_absolute():  # a relative folder would depend on the server's working directory
                 out.append(path.resolve())
     return out
+
+
+def browser_folders() -> Optional[list[Path]]:
+    """Which server paths a page may read datasets from: the listed folders (``CNNLAB_SERVER_FOLDERS``); when none
+    are listed, none in a shared mode (``private``, ``login``) and, in ``single`` mode (the browser's user is the
+    machine's user), ``None``: any path, as the CLI."""
+    folders = server_folders()
+    if not folders and workspace_mode() == "single":
+        return None
+    return folders
 
 
 def _int_env(name: str, default: Optional[int]) -> Optional[int]:

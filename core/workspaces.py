@@ -340,12 +340,16 @@ def check_bytes(root: Path, adding: int = 0, uploads: bool = True, what: str = "
         raise UserError.of(key, limit=quotas()["mb"])
 
 
+def active_runs(root: Path) -> int:
+    """Queued or running runs of the workspace (read through core.runs: the sidebar must not import training)."""
+    from core.runs import run_folders
+    return sum(1 for f in run_folders(root) if f.status().get("state") in ("queued", "running"))  # jobs.ACTIVE
+
+
 def usage(root: Path) -> dict:
     """What a workspace holds against its limits (for the sidebar and ``workspace show``)."""
     from core.data.store import list_datasets
-    from core.jobs.store import ACTIVE, statuses
-    active = sum(1 for st in statuses(root).values() if st.get("state") in ACTIVE)
-    return {"mb": round(used_bytes(root) / 2**20, 1), "datasets": len(list_datasets(root)), "queued": active,
+    return {"mb": round(used_bytes(root) / 2**20, 1), "datasets": len(list_datasets(root)), "queued": active_runs(root),
             "limits": quotas()}
 
 

@@ -1,14 +1,20 @@
-"""Datasets: add one (zip upload, demo set, server path), read its report, list and delete stored ones."""
+"""Datasets: add one (zip upload, demo set, server path), read its report, list and delete stored ones.
+
+Everything here belongs to the visitor's workspace (``ui.workspace()``); the server-path source appears only
+when the operator lists allowed folders (``CNNLAB_SERVER_FOLDERS``), and a path must resolve inside one."""
 import pandas as pd
 import streamlit as st
 
 from core import data
 from core.i18n.numbers import integer, percent
 from core.plots.data import class_counts_figure, sizes_figure
-from ui import routed, lang, tr, user_errors
+from core.settings import browser_folders
+from ui import classroom, lang, routed, tr, user_errors, workspace
 
 routed("pages/data.py")
 _ = tr()
+ws = workspace()
+FOLDERS = browser_folders()  # None: any path (single mode, no folders listed); []: no server paths at all
 L = lang()  # once: format_func callbacks may run outside this script run (AppTest), where lang() is not set
 
 
@@ -34,7 +40,8 @@ st.markdown(_("data.intro"))
 # --- add a dataset -------------------------------------------------------------------------------------------
 with st.container(border=True):
     st.subheader(_("data.add_title"))
-    source = st.radio(_("data.source"), ["upload", "demo", "path"], key="data_source", horizontal=True,
+    sources = ["upload", "demo", "path"] if FOLDERS is None or FOLDERS else ["upload", "demo"]
+    source = st.radio(_("data.source"), sources, key="data_source", horizontal=True,
                       format_func=lambda s: _(f"data.source.{s}"))
     ref, upload = None, None
     if source == "upload":
@@ -45,7 +52,10 @@ with st.container(border=True):
         st.caption(_(f"data.demo.{demo}.about"))
         ref = f"demo:{demo}"
     else:
-        ref = st.text_input(_("data.path_label"), key="data_path", placeholder="/srv/datasets/flowers.zip").strip() or None
+        hint = str(FOLDERS[0] / "flowers.zip") if FOLDERS else "/srv/datasets/flowers.zip"
+        ref = st.text_input(_("data.path_label"), key="data_path", placeholder=hint).strip() or None
+        if FOLDERS:
+            st.caption(_("workspaces.path_folders", folders=", ".join(str(f) for f in FOLDERS)))
     test = st.radio(_("data.test_fraction"), data.TEST_CHOICES, index=data.TEST_CHOICES.index(data.TEST_FRACTION),
                     key="data_test", horizontal=True, format_func=_test_label)
     st.caption(_("data.test_explain"))
@@ -60,19 +70,37 @@ with st.container(border=True):
 
         with user_errors():
             if upload is not None:
-                saved = data.save_upload(upload, upload.name)  # streamed to the data dir; read from there
+                saved = data.save_upload(upload, upload.name, root=ws.root)  # streamed to the workspace; read there
                 try:
-                    ds = data.open_dataset(str(saved), progress, val_fraction=val, test_fraction=test)
+                    ds = data.open_dataset(str(saved), progress, val_fraction=val, test_fraction=test, root=ws.root,
+                                           folders=FOLDERS)
                 finally:
-                    data.discard_upload(saved)
+                    data.discard_upload(saved, root=ws.root)
             else:
-                ds = data.open_dataset(ref, progress, val_fraction=val, test_fraction=test)
+                ds = data.open_dataset(ref, progress, val_fraction=val, test_fraction=test, root=ws.root,
+                                       folders=FOLDERS)
             st.session_state["data_pick"] = ds.id  # show the new one (set before its selectbox is drawn)
             bar.progress(1.0, text=_("data.done", name=_name(ds.name), n=len(ds)))
 
+# --- the classroom's datasets (read-only: copied into the workspace to be used) -------------------------------
+shared = classroom()
+shared_infos = data.list_datasets(shared.root) if shared is not None else []
+if shared_infos:
+    with st.container(border=True):
+        st.subheader(_("workspaces.classroom"))
+        st.caption(_("workspaces.classroom_datasets"))
+        shared_by_id = {i.id: i for i in shared_infos}
+        pick = st.selectbox(_("data.pick"), list(shared_by_id), key="data_shared_pick",
+                            format_func=lambda i: _pick_label(shared_by_id[i]))
+        if st.button(_("workspaces.copy"), key="data_copy", icon="📥"):
+            with user_errors():
+                ds = data.copy_dataset(pick, shared.root, root=ws.root)
+                st.session_state["data_pick"] = ds.id
+                st.toast(_("workspaces.copied", name=_name(ds.name)))
+
 # --- stored datasets -----------------------------------------------------------------------------------------
 st.subheader(_("data.stored_title"))
-infos = data.list_datasets()
+infos = data.list_datasets(ws.root)
 if not infos:
     st.info(_("data.none_stored"))
     st.stop()
@@ -89,14 +117,14 @@ st.dataframe(pd.DataFrame([{_("data.col.name"): _name(i.name), _("data.col.image
 with st.popover(_("data.delete"), icon="🗑️"):
     if st.button(_("data.delete_confirm", name=_name(by_id[chosen].name)), key="data_delete", type="primary"):
         with user_errors():
-            data.delete_dataset(chosen)
+            data.delete_dataset(chosen, root=ws.root)
             st.session_state.pop("data_pick", None)
             st.toast(_("data.deleted", name=_name(by_id[chosen].name)))
             st.rerun()
 
 # --- the report ----------------------------------------------------------------------------------------------
 with user_errors():
-    ds = data.open_dataset(chosen)
+    ds = data.open_dataset(chosen, root=ws.root, folders=[])
     r = ds.report
     st.subheader(_("data.report_title"))
     m = st.columns([1, 1, 1, 1.6, 1])  # the split "train / val / test" needs room

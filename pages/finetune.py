@@ -2,6 +2,9 @@
 
 Thin: widgets -> one FinetuneConfig -> core.jobs.start; everything shown is read from the run folder, so a
 rerun, a refresh or another browser re-attaches to the same run instead of starting a new one.
+
+Every run, dataset and cache here belongs to the visitor's workspace (``ui.workspace()``, passed as ``root``);
+the classroom's finished runs are listed read-only beside them. One job manager serves every workspace.
 """
 from __future__ import annotations
 
@@ -20,14 +23,15 @@ from core.i18n.numbers import decimal, integer, percent, times
 from core.plots import finetune as plots
 from core.plots.architectures import stage_label
 from core.plots.finetune import rate
-from core.settings import data_dir
+from core.settings import data_dir, workspace_mode
 from core.zoo import CATALOG, DEFAULT_MODEL, WeightsInfo, get_entry, weights_available_offline
-from ui import cached_device_info, lang, routed, tr, user_errors, weights_notice
+from ui import classroom, cached_device_info, lang, routed, tr, user_errors, weights_notice, workspace
 
 if st.query_params.get("run"):  # a deep link to a run survives the detour through the router
     st.session_state["finetune_link"] = st.query_params.get("run")
 routed("pages/finetune.py")
 _ = tr()
+SHARED = "c:"  # the picker's prefix for a classroom run (read-only)
 DEMOS = {"demo:digits": "finetune.page.demo_digits", "demo:faces": "finetune.page.demo_faces"}
 LR_CHOICES = (None, 1e-2, 3e-3, 1e-3, 3e-4, 1e-4, 3e-5, 1e-5)
 SIZE_CHOICES = (None, 32, 64, 96, 128, 160, 192, 224, 256, 299)
@@ -39,7 +43,8 @@ WD_CHOICES = (0.0, 0.01, 0.05, 0.1)
 
 @st.cache_resource(show_spinner=False)
 def job_manager(root: str) -> jobs.JobManager:
-    """One scheduler per server process and data directory, shared by every session."""
+    """One scheduler per server process and data directory, shared by every session and every workspace (so
+    the queue can be fair between them)."""
     return jobs.JobManager(Path(root))
 
 
@@ -51,14 +56,15 @@ def stage_names(model: str) -> list[str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=4, ttl=600)
-def export_zip(run_id: str) -> bytes:
-    """The export as a zip, made once per run (a finished run's export does not change)."""
-    return jobs.export_zip(run_id)
+def export_zip(root: str, run_id: str) -> bytes:
+    """The export as a zip, made once per run of a workspace (a finished run's export does not change)."""
+    return jobs.export_zip(run_id, Path(root))
 
 
 @st.cache_data(show_spinner=False, max_entries=4, ttl=600)
-def thumbnails(data_ref: str, indices: tuple) -> list:
-    ds = open_dataset(data_ref)
+def thumbnails(root: str, data_ref: str, indices: tuple) -> list:
+    """Pictures of a workspace's dataset (keyed by workspace: the same id elsewhere is another store)."""
+    ds = open_dataset(data_ref, root=Path(root), folders=[])
     return [ds.images[i] for i in indices]
 
 
@@ -73,10 +79,10 @@ def _label(name: str) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def run_code(run_id: str, language: str) -> str:
+def run_code(root: str, run_id: str, language: str) -> str:
     """The run's standalone script (a finished run's files do not change)."""
     from core.finetune.codegen import run_script
-    return run_script(jobs.run_path(run_id), language)
+    return run_script(jobs.run_path(run_id, Path(root)), language)
 
 
 def rates_explained() -> None:
@@ -119,14 +125,15 @@ def _when(t) -> str:
 
 
 manager = job_manager(str(data_dir()))
+ws = workspace()
 device = cached_device_info()
 on_cpu = device["kind"] != "cuda"
 
 st.title(_("page.finetune"))
 st.markdown(_("finetune.page.intro"))
-st.caption(_("finetune.page.shared_note"))
+st.caption(_("finetune.page.shared_note") if workspace_mode() == "single" else _("workspaces.runs_private"))
 
-runs = jobs.list_runs()
+runs = jobs.list_runs(ws.root)
 # running runs first: the one a returning user most likely wants to see
 active = sorted((r for r in runs if r["state"] in jobs.ACTIVE), key=lambda r: r["state"] != jobs.RUNNING)
 
@@ -138,7 +145,7 @@ with st.expander(_("finetune.page.new_run"), expanded=not active):
         stored = {d.id: _("finetune.page.dataset_option", name=shown_name(d.name, lang()), images=d.num_images,
                           classes=len(d.classes)) + (f" · {_('finetune.page.with_test', share=d.test_fraction)}"
                                                      if d.test_fraction else "")
-                  for d in list_datasets() if not (d.name in demo_names and not d.test_fraction)}
+                  for d in list_datasets(ws.root) if not (d.name in demo_names and not d.test_fraction)}
         options = {**stored, **{k: _(v) for k, v in DEMOS.items()}}
         c1, c2 = st.columns(2)
         data_ref = c1.selectbox(_("finetune.page.data"), list(options), format_func=options.get,
@@ -222,11 +229,11 @@ with st.expander(_("finetune.page.new_run"), expanded=not active):
                           total=jobs.human_seconds(e["total_seconds"]), device=e.get("device", device["kind"]),
                           images=e.get("train_images", "?"), epochs=cfg.epochs, batches=3))
         if st.button(_("finetune.page.start"), type="primary", key="finetune_start"):
-            rid = manager.start(cfg, label=label)
+            rid = manager.start(cfg, label=label, root=ws.root)
             st.session_state["finetune_run"] = rid
             st.query_params["run"] = rid
             st.toast(_("finetune.page.started", run=rid))
-            runs = jobs.list_runs()
+            runs = jobs.list_runs(ws.root)
 
 # ---------------------------------------------------------------------------------------------- runs
 def _message(r: dict) -> str:
@@ -272,8 +279,8 @@ def _notices(r: dict) -> None:
         st.caption("ℹ️ " + notice.text(lang()))
 
 
-def _curves(rid: str, best_epoch=None) -> None:
-    rows = jobs.metrics(rid)
+def _curves(rid: str, root: Path, best_epoch=None) -> None:
+    rows = jobs.metrics(rid, root)
     if rows:
         st.plotly_chart(plots.curves_figure(rows, lang=lang(), best_epoch=best_epoch), width="stretch",
                         key=f"curves-{rid}")
@@ -300,23 +307,36 @@ def live(r: dict, running: int) -> None:
         st.caption(_("finetune.page.cancel_sent"))
     elif st.button(_("finetune.page.cancel"), key=f"cancel-{rid}"):
         with user_errors():
-            jobs.cancel(rid)
+            jobs.cancel(rid, workspace().root)
             st.caption(_("finetune.page.cancel_sent"))
-    _curves(rid)
+    _curves(rid, workspace().root)
 
 
 def results_view(run: dict) -> None:
-    rid = run["id"]
-    summ = jobs.summary(rid) or {}
-    res = jobs.results(rid) or {}
+    """A run that ended; ``run["root"]``: its workspace (the classroom's for a shared run: read-only)."""
+    rid, root, mine = run["id"], run["root"], not run.get("shared")
+    summ = jobs.summary(rid, root) or {}
+    res = jobs.results(rid, root) or {}
     _status_line(run)
+    if not mine:
+        st.caption(f"🏫 {_('workspaces.classroom_run')}")
     if run["state"] != jobs.DONE:
         st.warning(_("finetune.page.failed_line", state=_state(run["state"]), message=_message(run) or "-"))
-    if run["state"] in jobs.RESUMABLE and st.button(_("finetune.page.resume"), key=f"resume-{rid}"):
-        jobs.resume(rid, manager=manager)
-        st.rerun()
+    if mine and run["state"] in jobs.RESUMABLE and st.button(_("finetune.page.resume"), key=f"resume-{rid}"):
+        with user_errors():
+            jobs.resume(rid, root, manager=manager)
+            st.rerun()
+    if mine:
+        with st.popover(_("workspaces.delete_run"), icon="🗑️"):
+            if st.button(_("workspaces.delete_run_confirm", run=rid), key=f"delete-{rid}", type="primary"):
+                with user_errors():
+                    jobs.delete_run(rid, root)
+                    st.session_state.pop("finetune_run", None)
+                    st.query_params.pop("run", None)
+                    st.toast(_("workspaces.run_deleted", run=rid))
+                    st.rerun(scope="app")
     _notices(run)
-    _curves(rid, summ.get("best_epoch"))
+    _curves(rid, root, summ.get("best_epoch"))
     if run["state"] != jobs.DONE:
         return
     st.subheader(_("finetune.page.results"))
@@ -334,14 +354,14 @@ def results_view(run: dict) -> None:
         c5.metric(_("finetune.page.train_time"), jobs.human_seconds(summ["train_seconds"]))
     if not isinstance(summ.get("test_acc"), (int, float)):
         st.caption(_("finetune.page.no_test_split"))
-    if jobs.export_files(rid):
-        st.download_button(_("finetune.page.download"), data=export_zip(rid),
+    if jobs.export_files(rid, root):
+        st.download_button(_("finetune.page.download"), data=export_zip(str(root), rid),
                            file_name=f"{run.get('model')}-{rid}.zip", mime="application/zip",
                            help=_("finetune.page.download_help"), key=f"dl-{rid}", icon="📦")
     if not res:
         return
     c1, c2 = st.columns(2)
-    dataset = (jobs.config(rid).get("resolved") or {}).get("dataset", {}).get("name", "")
+    dataset = (jobs.config(rid, root).get("resolved") or {}).get("dataset", {}).get("name", "")
     shown = {c: shown_class(dataset, c, lang()) for c in res["classes"]}  # our demo sets' labels in the page's language
     res = {**res, "per_class": [{**r, "class": shown.get(r["class"], r["class"])} for r in res["per_class"]]}
     c1.plotly_chart(plots.confusion_figure(res["confusion_matrix"], [shown[c] for c in res["classes"]], lang=lang()),
@@ -354,7 +374,7 @@ def results_view(run: dict) -> None:
         st.caption(_("finetune.page.no_wrong"))
     else:
         try:
-            pics = thumbnails(run["data"], tuple(int(w["index"]) for w in wrong))
+            pics = thumbnails(str(root), run["data"], tuple(int(w["index"]) for w in wrong))
         except UserError as exc:  # the dataset was deleted since: the rest of the results still shows
             st.caption(exc.text(lang()))
             pics = []
@@ -374,14 +394,14 @@ def results_view(run: dict) -> None:
         st.caption(_("finetune.page.groups_caption"))
     with st.expander(_("finetune.page.code_title"), icon="🐍"):
         st.markdown(_("finetune.page.code_intro"))
-        code = run_code(rid, lang())
+        code = run_code(str(root), rid, lang())
         st.download_button(_("finetune.page.code_download"), data=code, file_name=f"finetune_{rid}.py",
                            mime="text/x-python", key=f"code-{rid}", icon="⬇️")
         st.code(code, language="python")
 
 
-def _dataset_names() -> dict[str, str]:
-    return {d.id: shown_name(d.name, lang()) for d in list_datasets()}
+def _dataset_names(root: Path) -> dict[str, str]:
+    return {d.id: shown_name(d.name, lang()) for d in list_datasets(root)}
 
 
 def _option(r: dict, names: dict) -> str:
@@ -390,22 +410,32 @@ def _option(r: dict, names: dict) -> str:
              data=names.get(r.get("data"), r.get("data")))
 
 
+def _not_here(wanted: str) -> None:
+    """Explain an address that names a run this visitor cannot see (bad, guessed, deleted or another's)."""
+    try:  # looked up in this workspace only: another workspace's run is "not here", like one never made
+        jobs.run_path(wanted.removeprefix(SHARED), workspace().root)
+        msg = wanted
+    except UserError as exc:  # a bad or guessed address is explained, never raised
+        msg = exc.text(lang())
+    st.warning(_("finetune.page.bad_run", msg=msg))
+
+
+def _key(r: dict) -> str:
+    return SHARED + r["id"] if r.get("shared") else r["id"]
+
+
 def _pick(runs: list[dict], active: list[dict], names: dict) -> str:
     """The run to show: this session's, else the one in the address, else the newest active, else the newest."""
-    by_id = {r["id"]: r for r in runs}
+    by_id = {_key(r): r for r in runs}
     link = st.session_state.pop("finetune_link", None)
     wanted = st.query_params.get("run") or link
     if wanted and wanted not in by_id:
-        try:
-            jobs.run_path(wanted)
-            msg = wanted
-        except UserError as exc:  # a bad or guessed address is explained, never raised
-            msg = exc.text(lang())
-        st.warning(_("finetune.page.bad_run", msg=msg))
+        _not_here(wanted)
     if st.session_state.get("finetune_run") not in by_id:
-        st.session_state["finetune_run"] = wanted if wanted in by_id else (active[0]["id"] if active else runs[0]["id"])
-    return st.selectbox(_("finetune.page.pick_run"), list(by_id), format_func=lambda rid: _option(by_id[rid], names),
-                        key="finetune_run")
+        st.session_state["finetune_run"] = wanted if wanted in by_id else _key(active[0] if active else runs[0])
+    return st.selectbox(_("finetune.page.pick_run"), list(by_id), key="finetune_run",
+                        format_func=lambda k: _option(by_id[k], names) + (
+                            f" · 🏫 {_('workspaces.classroom_run')}" if by_id[k].get("shared") else ""))
 
 
 def _acc(x) -> str:
@@ -415,7 +445,7 @@ def _acc(x) -> str:
 def _all_runs_table(runs: list[dict], names: dict) -> None:
     rows = []
     for r in runs:
-        summ = (jobs.summary(r["id"]) or {}) if r["state"] == jobs.DONE else {}
+        summ = (jobs.summary(r["id"], r["root"]) or {}) if r["state"] == jobs.DONE else {}
         rows.append({"id": r["id"], _("finetune.page.col_state"): _state(r["state"]),
                      _("common.model"): r.get("label") or r.get("model"),
                      _("finetune.page.strategy"): _strategy(r.get("strategy")),
@@ -430,17 +460,28 @@ def runs_panel(polling: bool) -> None:
     """The run picker, the chosen run (live or its results) and the table of all runs, read from the run
     folders only. While any run is active it redraws itself every POLL_S seconds, so the picker's labels
     follow the runs' states; when the last active run ends, the page redraws once without polling."""
-    runs = jobs.list_runs()
+    ws = workspace()  # from session state: a fragment rerun does not run app.py
+    runs = [{**r, "root": ws.root} for r in jobs.list_runs(ws.root)]
     active = sorted((r for r in runs if r["state"] in jobs.ACTIVE), key=lambda r: r["state"] != jobs.RUNNING)
     if polling and not active:
         st.rerun()
+    shared = classroom()
+    if shared is not None:  # the classroom's finished runs, read-only, after this workspace's own
+        runs += [{**r, "root": shared.root, "shared": True} for r in jobs.list_runs(shared.root, refresh=False)
+                 if r["state"] == jobs.DONE]
     if not runs:
+        wanted = st.query_params.get("run") or st.session_state.pop("finetune_link", None)
+        if wanted:
+            _not_here(wanted)
+            st.query_params.pop("run", None)
         st.info(_("finetune.page.no_runs"))
         return
-    names = _dataset_names()  # one read of the dataset list for the picker and the table
+    names = _dataset_names(ws.root)  # one read of the dataset list for the picker and the table
+    if shared is not None:
+        names = {**_dataset_names(shared.root), **names}
     run_id = _pick(runs, active, names)
     st.query_params["run"] = run_id
-    run = next(r for r in runs if r["id"] == run_id)
+    run = next(r for r in runs if _key(r) == run_id)
     if run["state"] in jobs.ACTIVE:
         live(run, sum(1 for r in runs if r["state"] == jobs.RUNNING))
     else:

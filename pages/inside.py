@@ -1,5 +1,8 @@
 """Inside the network: learned filters, feature maps, which stages a run changed, which stages transfer,
-and what fine-tuning made the network forget. Thin: widgets -> one core.inside call -> a core.plots figure."""
+and what fine-tuning made the network forget. Thin: widgets -> one core.inside call -> a core.plots figure.
+
+Runs and datasets are the visitor's workspace's (``ui.workspace()``): runs are passed to core by their folder,
+which also keys every cache, so no cache entry is shared between workspaces."""
 import hashlib
 
 import pandas as pd
@@ -7,7 +10,7 @@ import streamlit as st
 
 from core.architectures import SAMPLE_IMAGES, sample_image
 from core.data import DEMOS as DEMO_NAMES
-from core.data import list_datasets
+from core.data import list_datasets, open_dataset
 from core.i18n import all_strings
 from core.i18n.numbers import decimal, integer, percent
 from core.inside import change, featuremaps, filters, forgetting, probe
@@ -15,10 +18,11 @@ from core.notices import Notice
 from core.plots import inside as plots
 from core.plots.architectures import stage_label
 from core.zoo import CATALOG, DEFAULT_MODEL, weights_available_offline
-from ui import cached_model, lang, routed, tr, user_errors, weights_notice
+from ui import cached_model, lang, routed, tr, user_errors, weights_notice, workspace
 
 routed("pages/inside.py")
 _ = tr()
+ws = workspace()
 L = lang()
 DEMOS = {"demo:digits": "finetune.page.demo_digits", "demo:faces": "finetune.page.demo_faces"}
 PROBE_SIZES = (64, 96, 128, 160, 224)
@@ -48,8 +52,8 @@ def open_upload(up):
 
 
 @st.cache_data(show_spinner=False, max_entries=8, ttl=600)
-def run_filters(run_id: str, accept: bool):
-    return filters.run_filters(run_id, accept_unverified=accept)
+def run_filters(run_dir: str, accept: bool):  # the run's folder: its workspace is part of the key
+    return filters.run_filters(run_dir, accept_unverified=accept)
 
 
 @st.cache_data(show_spinner=False, max_entries=16, ttl=600)
@@ -63,13 +67,13 @@ def maps(name: str, size: int, stage: str, channel, image_key: str, _image) -> d
 
 
 @st.cache_data(show_spinner=False, max_entries=16, ttl=600)
-def run_change(run_id: str, accept: bool, cka: bool, mode: str) -> dict:
-    return change.run_change(run_id, accept_unverified=accept, cka=cka, mode=mode)
+def run_change(run_dir: str, accept: bool, cka: bool, mode: str) -> dict:
+    return change.run_change(run_dir, accept_unverified=accept, cka=cka, mode=mode)
 
 
 @st.cache_data(show_spinner=False, max_entries=8, ttl=600)
-def forgotten(run_id: str, accept: bool, photos_key: str, _extra) -> dict:
-    return forgetting.forgetting(run_id, _extra, accept_unverified=accept)
+def forgotten(run_dir: str, accept: bool, photos_key: str, _extra) -> dict:
+    return forgetting.forgetting(run_dir, _extra, accept_unverified=accept)
 
 
 def accept_box(r: dict, where: str) -> bool:
@@ -92,7 +96,7 @@ def filter_panels(items, normalise: str, order=None, changes=None) -> list:
 
 st.title(_("page.inside"))
 st.markdown(_("inside.page.intro"))
-runs = change.finished_runs()
+runs = change.finished_runs(ws.root)
 by_id = {r["id"]: r for r in runs}
 tab_f, tab_m, tab_c, tab_p, tab_g = st.tabs([_("inside.page.tab.filters"), _("inside.page.tab.maps"),
                                              _("inside.page.tab.change"), _("inside.page.tab.probe"),
@@ -136,7 +140,7 @@ with tab_f:
                            key="inside_filters_run")
         accept = accept_box(by_id[rid], "filters")
         with user_errors(), st.spinner("…"):
-            got = run_filters(rid, accept)
+            got = run_filters(by_id[rid]["path"], accept)
             ref = got["reference"]
             if not ref["usable"]:
                 if ref["status"] != "unrecorded":
@@ -217,7 +221,7 @@ with tab_c:
             accept = accept_box(r, "change")
             with user_errors():
                 with st.spinner(_("inside.page.computing", run=rid)):
-                    res = run_change(rid, accept, want_cka, mode)
+                    res = run_change(r["path"], accept, want_cka, mode)
                 ref = res["reference"]
                 if not ref["usable"]:
                     if ref["status"] != "unrecorded":
@@ -244,7 +248,7 @@ with tab_p:
     with user_errors():
         demo_names = set(DEMO_NAMES.values())
         stored = {d.id: _("finetune.page.dataset_option", name=d.name, images=d.num_images, classes=len(d.classes))
-                  for d in list_datasets() if d.name not in demo_names}
+                  for d in list_datasets(ws.root) if d.name not in demo_names}
         options = {**{k: _(v) for k, v in DEMOS.items()}, **stored}
         a, b, c = st.columns([2, 2, 1])
         data = a.selectbox(_("inside.page.dataset"), list(options), format_func=options.get, key="inside_probe_data")
@@ -257,7 +261,7 @@ with tab_p:
         wanted = (data, p_model, p_size)
         if st.button(_("inside.page.probe_run"), key="inside_probe_run", type="primary"):
             bar = st.progress(0.0, text=_("inside.page.probe_starting"))
-            res = probe.probe_stages(data, p_model, p_size,
+            res = probe.probe_stages(open_dataset(data, root=ws.root, folders=[]), p_model, p_size,
                                      progress=lambda f, n: bar.progress(min(1.0, f), text=n.text(L)))
             bar.empty()
             st.session_state["inside_probe_result"] = (wanted, res)
@@ -295,7 +299,7 @@ with tab_g:
             photos_key = hashlib.sha256(b"".join(u.getvalue() for u in ups or ())).hexdigest()
             if by_id[rid]["recorded"] or accept:
                 with st.spinner("…"):
-                    res = forgotten(rid, accept, photos_key, extra)
+                    res = forgotten(by_id[rid]["path"], accept, photos_key, extra)
                 st.caption(note(res["reference"]["notice"]))
                 info = res["photos"]
                 base = {"photos": info["photos"], "names": ", ".join(info["names"]), "views": info["views"],

@@ -28,7 +28,8 @@ def private(data_dir, monkeypatch):
     for name in ("CNNLAB_QUOTA_MB", "CNNLAB_QUOTA_DATASETS", "CNNLAB_QUOTA_QUEUED", "CNNLAB_SERVER_FOLDERS",
                  "CNNLAB_TEACHER_WORKSPACE", workspaces.ENV):
         monkeypatch.delenv(name, raising=False)
-    return data_dir
+    yield data_dir
+    jobs.close_all(terminate=True)  # a page's job manager (st.cache_resource) must not outlive its test
 
 
 @pytest.fixture(scope="module")
@@ -275,3 +276,113 @@ def test_a_write_error_names_the_folder_inside_the_workspace_only(private, monke
     with pytest.raises(UserError) as e:
         jobs.folder(rid, ws.root).write_results({})
     assert str(e.value).count(f"runs/{rid}") == 1 and str(private) not in str(e.value)
+
+
+# ------------------------------------------------------------------------------------------- the pages
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def visit(page: str, ws: str | None = None, run: str | None = None, lang: str = "en"):
+    """A visitor: a new browser session opening ``page`` with ``?ws=`` (and ``?run=``) in the address."""
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["lang"] = lang
+    if ws is not None:
+        at.query_params["ws"] = ws
+    at.run()
+    # what the first run (the home page) showed: the sidebar and a once-only warning (AppTest's tree after
+    # switch_page has no sidebar)
+    at.first = texts(at) + "\n" + "\n".join(w.value for w in at.warning) + "\n" + "\n".join(
+        c.value for kind in ("caption", "code") for c in getattr(at.sidebar, kind))
+    if run is not None:
+        at.query_params["run"] = run
+    at.switch_page(page)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def texts(at) -> str:
+    parts = [e.value for kind in ("markdown", "caption", "info", "warning", "error", "code", "selectbox")
+             for e in getattr(at, kind) if hasattr(e, "value") and isinstance(e.value, str)]
+    parts += [str(o) for s in at.selectbox for o in s.options]
+    return "\n".join(parts)
+
+
+def test_two_visitors_see_only_their_own_datasets_and_runs(private, colors):
+    first = visit("pages/data.py")  # a first visit makes a workspace and puts its token in the address
+    token = first.query_params["ws"][0] if isinstance(first.query_params["ws"], list) else first.query_params["ws"]
+    a = workspaces.from_token(token)
+    ds = open_dataset(colors, root=a.root, name="alices-photos")
+    rid = jobs.create_run({**CFG, "data": ds.id}, root=a.root)
+    jobs.cancel(rid, a.root)  # listed, and no page's job manager trains it
+    again = visit("pages/data.py", ws=token)  # a refresh or a bookmark: the same workspace
+    assert "alices-photos" in texts(again) and token in again.first  # the sidebar shows the private link
+    assert f"CNNLAB_WORKSPACE={token} python -m core" in again.first and "Whoever has this link" in again.first
+    other = visit("pages/data.py")
+    assert "alices-photos" not in texts(other) and other.info  # "no datasets stored yet"
+    assert len(workspaces.all_workspaces()) == 3
+    theirs = visit("pages/finetune.py", run=rid)  # a visitor who got hold of a's run id
+    assert rid not in [str(o) for s in theirs.selectbox for o in s.options]
+    assert any("There is no run" in w.value for w in theirs.warning)
+    assert jobs.info(rid, a.root)["state"] == jobs.CANCELLED
+    mine = visit("pages/finetune.py", ws=token, run=rid)
+    assert mine.selectbox(key="finetune_run").value == rid
+
+
+def test_a_bad_or_foreign_token_gets_a_sentence_and_a_fresh_empty_workspace(private, colors):
+    a = workspaces.create()
+    open_dataset(colors, root=a.root, name="alices-photos")
+    for bad, says in (("../" + a.root.name, "not a workspace link"),
+                      (workspaces.new_token(), "No workspace on this server has that link")):
+        at = visit("pages/data.py", ws=bad)
+        assert says in at.first and "A new private workspace was made for you" in at.first
+        assert "alices-photos" not in texts(at) and bad not in texts(at) + at.first
+    assert len(workspaces.all_workspaces()) == 4
+
+
+def test_the_path_source_is_absent_unless_the_operator_lists_folders(private, colors, monkeypatch):
+    at = visit("pages/data.py")
+    assert at.radio(key="data_source").options == ["Upload a zip", "Demo set"]
+    monkeypatch.setenv("CNNLAB_SERVER_FOLDERS", str(Path(colors).parent))
+    at = visit("pages/data.py")
+    at.radio(key="data_source").set_value("path").run()
+    at.text_input(key="data_path").input("/etc").run()
+    at.button(key="data_ingest").click().run()
+    assert not at.exception and len(at.error) == 1 and "not inside a folder this server shares" in at.error[0].value
+    at.text_input(key="data_path").input(colors).run()
+    at.button(key="data_ingest").click().run()
+    assert not at.exception and not at.error and at.selectbox(key="data_pick").value
+
+
+def test_login_mode_gives_each_signed_in_user_a_workspace(private, colors, monkeypatch):
+    """Streamlit's st.login needs an identity provider (OIDC) and Authlib: the signed-in user is stood in for."""
+    import ui
+    monkeypatch.setenv("CNNLAB_WORKSPACES", "login")
+    monkeypatch.setattr(ui, "signed_in_user", lambda: None)
+    at = visit("pages/data.py")
+    assert any("Sign in" in i.value for i in at.info) and not at.selectbox
+    alice = workspaces.for_user("alice@example.com")
+    open_dataset(colors, root=alice.root, name="alices-photos")
+    monkeypatch.setattr(ui, "signed_in_user", lambda: "alice@example.com")
+    assert "alices-photos" in texts(visit("pages/data.py"))
+    monkeypatch.setattr(ui, "signed_in_user", lambda: "bob@example.com")
+    assert "alices-photos" not in texts(visit("pages/data.py"))
+
+
+def test_the_classroom_shares_datasets_and_finished_runs_read_only(private, colors, monkeypatch):
+    teacher = workspaces.create()
+    ds = open_dataset(colors, root=teacher.root, name="class-set")
+    rid = jobs.create_run({**CFG, "data": ds.id}, root=teacher.root)
+    jobs.folder(rid, teacher.root).update_status(state=jobs.DONE)
+    monkeypatch.setenv("CNNLAB_TEACHER_WORKSPACE", teacher.token)
+    at = visit("pages/data.py")
+    assert at.selectbox(key="data_shared_pick").value == ds.id
+    at.button(key="data_copy").click().run()
+    assert not at.exception and at.selectbox(key="data_pick").value == ds.id  # now the visitor's own copy
+    mine = workspaces.from_token(at.query_params["ws"][0] if isinstance(at.query_params["ws"], list)
+                                 else at.query_params["ws"])
+    assert [i.id for i in list_datasets(mine.root)] == [ds.id]
+    page = visit("pages/finetune.py", ws=mine.token)
+    assert page.selectbox(key="finetune_run").value == "c:" + rid
+    assert not [b for b in page.button if b.key in (f"resume-{rid}", f"delete-{rid}")]  # read-only

@@ -77,6 +77,22 @@ STRINGS = {
               "treinando {queued} de {limit_queued}"},
     "workspaces.no_limit": {"en": "no limit", "pt": "sem limite"},
 
+    "workspaces.path_folders": {"en": "Folders this server shares: {folders}",
+                                "pt": "Pastas que este servidor compartilha: {folders}"},
+
+    "workspaces.runs_private": {
+        "en": "Runs belong to your workspace: only whoever has its link sees, cancels or resumes them. One run trains "
+              "per device at a time; the runs of every workspace wait in one queue that takes turns between "
+              "workspaces.",
+        "pt": "As execuções pertencem ao seu espaço de trabalho: só quem tem o link dele as vê, cancela ou retoma. "
+              "Treina-se uma execução por dispositivo de cada vez; as execuções de todos os espaços esperam numa "
+              "só fila, que alterna entre os espaços."},
+    "workspaces.delete_run": {"en": "Delete this run", "pt": "Excluir esta execução"},
+    "workspaces.delete_run_confirm": {
+        "en": "Yes, delete run {run} and its files (model, checkpoint, results)",
+        "pt": "Sim, excluir a execução {run} e seus arquivos (modelo, checkpoint, resultados)"},
+    "workspaces.run_deleted": {"en": "Deleted run {run}.", "pt": "A execução {run} foi excluída."},
+
     # ------------------------------------------------------------------------------------- classroom
     "workspaces.classroom": {"en": "Classroom", "pt": "Turma"},
     "workspaces.classroom_owner": {

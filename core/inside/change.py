@@ -108,8 +108,8 @@ def run_dataset(view: RunView):
     ds_id = (view.resolved.get("dataset") or {}).get("id")
     if not ds_id:
         return None
-    try:
-        return open_dataset(ds_id)
+    try:  # the run's own workspace (its folder is <workspace>/runs/<id>), whoever is asking
+        return open_dataset(ds_id, root=Path(view.path).parent.parent, folders=[])
     except UserError:
         return None
 
@@ -358,12 +358,13 @@ def run_change(run, accept_unverified: bool = False, cka: bool = True, max_image
     return out
 
 
-def finished_runs() -> list[dict]:
-    """Runs with an export (finished), newest first: ``id``, ``path``, ``model``, ``strategy``, ``dataset``,
-    ``image_size``, ``pretrained_start`` (started from pretrained weights), ``recorded`` (has a start digest)."""
+def finished_runs(root: Optional[Path] = None) -> list[dict]:
+    """The workspace's runs with an export (finished), newest first: ``id``, ``path``, ``model``, ``strategy``,
+    ``dataset``, ``image_size``, ``pretrained_start`` (started from pretrained weights), ``recorded`` (has a start
+    digest). ``root``: the workspace (:mod:`core.workspaces`; ``None``: the current one)."""
     from core.runs import run_folders
     rows = []
-    for folder in run_folders():
+    for folder in run_folders(root):
         if not folder.export_files():
             continue
         cfg = folder.config()
