@@ -183,3 +183,124 @@ def test_user_path_dataset_then_finetune_then_download(server, page):
     page.get_by_role("heading", name="Resultados").wait_for(timeout=60_000)
     assert_no_error(page)
     shot(page, "flow_finetune_pt")
+
+
+# ------------------------------------------------------------------------------ private workspaces (#14)
+@pytest.fixture(scope="module")
+def private_server(tmp_path_factory):
+    """A second server, shared the way a class would share it: a workspace per private link."""
+    port = _free_port()
+    env = os.environ.copy()
+    env["CNNLAB_DATA_DIR"] = str(tmp_path_factory.mktemp("private-data"))
+    env["CNNLAB_WORKSPACES"] = "private"
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                             "--server.address", "127.0.0.1", "--server.headless", "true"],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
+    yield {"url": url, "data": Path(env["CNNLAB_DATA_DIR"])}
+    from core import jobs, workspaces
+    for root in workspaces.all_workspaces(Path(env["CNNLAB_DATA_DIR"])):  # workers outlive the server: stop them
+        for r in jobs.list_runs(root):
+            if r["state"] in jobs.ACTIVE:
+                jobs.cancel(r["id"], root)
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def _token(page) -> str:
+    found = re.search(r"[?&]ws=([A-Za-z0-9_-]{24})", page.url)
+    assert found, page.url
+    return found.group(1)
+
+
+def test_two_visitors_each_see_only_their_own_workspace(private_server, browser):
+    """Two browser contexts share no cookies or session: two visitors. The second never sees the first's data."""
+    url = private_server["url"]
+    alice, bob = browser.new_context(viewport={"width": 1400, "height": 1000}), browser.new_context()
+    try:
+        a = alice.new_page()
+        a.goto(url + "/data?lang=en")  # a deep link on a fresh session: the token survives the router's detour
+        wait_idle(a)
+        token = _token(a)
+        a.get_by_text("Demo set", exact=True).first.click()
+        wait_idle(a)
+        _pick(a, "Demo set", "Faces vs. not faces (scikit-image LFW subset, 200 images of 25×25, 2 classes)")
+        a.get_by_role("button", name="Check and store").click()
+        a.get_by_role("heading", name="Report").wait_for(timeout=120_000)
+        wait_idle(a)
+        assert_no_error(a)
+        assert "Path on the server" not in a.locator("[data-testid='stMain']").inner_text()
+        a.reload()  # a refresh comes back to the same workspace
+        wait_idle(a)
+        a.get_by_role("heading", name="Report").wait_for(timeout=60_000)
+        assert _token(a) == token
+        sidebar = a.locator("[data-testid='stSidebar']")
+        sidebar.get_by_text("Your workspace").click()
+        assert token in sidebar.inner_text() and "Whoever has this link" in sidebar.inner_text()
+        shot(a, "workspace_private_en")
+
+        b = bob.new_page()
+        b.goto(url + "/data?lang=en")
+        wait_idle(b)
+        assert _token(b) != token
+        b.get_by_text("No dataset is stored yet", exact=False).wait_for(timeout=30_000)
+        assert "Faces" not in b.locator("[data-testid='stMain']").inner_text()
+        b.goto(url + f"/data?lang=en&ws={token[:-1]}!")  # a tampered link: one sentence, a fresh workspace
+        wait_idle(b)
+        assert b.get_by_text("not a workspace link", exact=False).count() >= 1
+        assert "Faces" not in b.locator("[data-testid='stMain']").inner_text()
+
+        later = bob.new_page()  # a new browser session given the private link re-attaches to the workspace
+        later.goto(url + f"/data?lang=en&ws={token}")
+        wait_idle(later)
+        later.get_by_role("heading", name="Report").wait_for(timeout=60_000)
+    finally:
+        alice.close()
+        bob.close()
+
+
+def test_three_visitors_pressing_start_at_once_get_three_runs(private_server, browser):
+    """Three contexts on one private link press Start together: three queued runs, none lost or doubled."""
+    from core import jobs, workspaces
+    url = private_server["url"]
+    ws = workspaces.create(private_server["data"])
+    contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in range(3)]
+    try:
+        pages = [c.new_page() for c in contexts]
+        for p in pages:
+            p.goto(url + f"/finetune?lang=en&ws={ws.token}")
+            wait_idle(p)
+            p.get_by_role("button", name="Start").wait_for(timeout=60_000)
+        for p in pages:  # no waiting in between: the three clicks reach the server together
+            p.get_by_role("button", name="Start").click(no_wait_after=True)
+        deadline = time.time() + 60
+        while time.time() < deadline and len(jobs.list_runs(ws.root, refresh=False)) < 3:
+            time.sleep(0.2)
+        for p in pages:
+            wait_idle(p)
+            assert_no_error(p)
+        runs = jobs.list_runs(ws.root, refresh=False)
+        assert len(runs) == len({r["id"] for r in runs}) == 3
+        assert all(r["state"] in jobs.ACTIVE for r in runs)
+        shown = {re.search(r"Run (\d{8}-\d{6}-[0-9a-f]{6})", p.locator("[data-testid='stMain']").inner_text()).group(1)
+                 for p in pages}
+        assert shown <= {r["id"] for r in runs}
+    finally:
+        for r in jobs.list_runs(ws.root):
+            if r["state"] in jobs.ACTIVE:
+                jobs.cancel(r["id"], ws.root)
+        for c in contexts:
+            c.close()
