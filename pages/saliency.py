@@ -1,7 +1,8 @@
 """Try it and see why: a pretrained model or a finished run on your pictures, and Captum attribution maps of
 its answer (methods side by side, before/after fine-tuning, the randomisation check, deletion curves).
 Thin: widgets -> core.saliency -> core.plots.saliency figures. Results are kept per session (model, picture,
-method, settings), so moving a slider redraws without recomputing."""
+method, settings), so moving a slider redraws without recomputing. Runs are the visitor's workspace's
+(``ui.workspace()``) and the classroom's, opened by their folder (which is also what keys the results)."""
 import base64
 import hashlib
 import io
@@ -18,10 +19,10 @@ from core.inside.change import finished_runs
 from core.plots import saliency as plots
 from core.plots.architectures import stage_label
 from core.saliency import (FAST_METHODS, METHODS, TOP_FRACTION, SaliencySettings, before_after,
-                           conv_stages, deletion_curve, display, explain, forward_count, predictions,
+                           conv_stages, deletion_curve, display, explain, forward_count, pace, predictions,
                            pretrained_subject, private_copy, randomisation_check, run_subject, seen)
 from core.zoo import CATALOG, DEFAULT_MODEL, weights_available_offline
-from ui import lang, routed, tr, user_errors, weights_notice
+from ui import classroom, lang, routed, tr, user_errors, weights_notice, workspace
 
 routed("pages/saliency.py")
 _ = tr()
@@ -29,7 +30,7 @@ L = lang()
 MAX_IMAGES = 8
 KEEP = 32                      # results kept per session
 PENDING = "saliency_pending"   # the long job the person asked for (one at a time)
-SECONDS_PER_FORWARD = 0.012    # occlusion's measured pace on 2 CPU cores (Lite0, 224 px, batches of 8)
+SHARED = "🏫 "                 # the run picker's mark for a classroom run
 
 
 # Cancel was clicked: this rerun (which stopped the work at its next progress update) drops the job first.
@@ -132,7 +133,10 @@ def picture(exp, view: str, opacity: float):
 # ------------------------------------------------------------------------------------------------- page
 st.title(_("page.saliency"))
 st.markdown(_("saliency.page.intro"))
-runs = finished_runs()
+ws = workspace()
+shared = classroom()
+# this workspace's finished runs, then the classroom's (read-only; explaining one changes nothing)
+runs = finished_runs(ws.root) + [{**r, "id": SHARED + r["id"]} for r in (finished_runs(shared.root) if shared else [])]
 by_id = {r["id"]: r for r in runs}
 
 c1, c2 = st.columns([1, 2])
@@ -228,7 +232,8 @@ def explanation(s: SaliencySettings):
     if s.method in FAST_METHODS:
         return computed(job, lambda: explain(subject, image, s))
     n = forward_count(s, subject.input_size)
-    st.caption(_("saliency.page.slow_method", method=method_name(s.method), n=n, seconds=n * SECONDS_PER_FORWARD))
+    per_image = computed(("pace", subject.key), lambda: pace(subject, s.batch))
+    st.caption(_("saliency.page.slow_method", method=method_name(s.method), n=n, seconds=n * per_image))
     ask(job, _("saliency.page.compute", method=method_name(s.method)), key=f"saliency_ask_{s.method}")
     return long_work(job, method_name(s.method), lambda cb: explain(subject, image, s, on_progress=cb))
 

@@ -136,6 +136,18 @@ def forward_count(settings: SaliencySettings, input_size: int) -> int:
     return 1
 
 
+def pace(subject: Subject, batch: int = 8) -> float:
+    """Seconds per image of a forward pass without gradients on this machine (one timed batch of ``batch``
+    after a warm-up), to tell a person how long occlusion will take before it starts."""
+    model = private_copy(subject.model)
+    x = torch.zeros(batch, 3, subject.input_size, subject.input_size).contiguous(memory_format=torch.channels_last)
+    with torch.no_grad():
+        model(x[:1])
+        t0 = time.perf_counter()
+        model(x)
+    return (time.perf_counter() - t0) / batch
+
+
 # --------------------------------------------------------------------------------------- conv stages
 def conv_stages(model: nn.Module, input_size: int) -> list:
     """The stages whose output is still a spatial map (C, H, W): where Grad-CAM can look. Empty for a ViT."""
