@@ -56,12 +56,6 @@ def stage_names(model: str) -> list[str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=4, ttl=600)
-def export_zip(root: str, run_id: str) -> bytes:
-    """The export as a zip, made once per run of a workspace (a finished run's export does not change)."""
-    return jobs.export_zip(run_id, Path(root))
-
-
-@st.cache_data(show_spinner=False, max_entries=4, ttl=600)
 def thumbnails(root: str, data_ref: str, indices: tuple) -> list:
     """Pictures of a workspace's dataset (keyed by workspace: the same id elsewhere is another store)."""
     ds = open_dataset(data_ref, root=Path(root), folders=[])
@@ -355,7 +349,8 @@ def results_view(run: dict) -> None:
     if not isinstance(summ.get("test_acc"), (int, float)):
         st.caption(_("finetune.page.no_test_split"))
     if jobs.export_files(rid, root):
-        st.download_button(_("finetune.page.download"), data=export_zip(str(root), rid),
+        # made when clicked (a deferred callable): no page holds a zip of the model in memory just to offer it
+        st.download_button(_("finetune.page.download"), data=lambda: jobs.export_zip(rid, root),
                            file_name=f"{run.get('model')}-{rid}.zip", mime="application/zip",
                            help=_("finetune.page.download_help"), key=f"dl-{rid}", icon="📦")
     if not res:
