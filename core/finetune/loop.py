@@ -6,6 +6,7 @@ it epoch by epoch and writes every file through :class:`core.runs.RunFolder`.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import time
@@ -18,8 +19,10 @@ import torch.nn.functional as F
 from torch import nn
 
 from core.errors import UserError
+from core.finetune import distributed
 from core.finetune.augment import Split, augment_batch, center_crop, load_split
 from core.finetune.config import FinetuneConfig, default_image_size, resolve_device
+from core.finetune.distributed import World
 from core.finetune.head import backbone_digest, head_inputs, head_parameter_names, head_tail, start_model
 from core.finetune.param_groups import make_optimizer
 from core.finetune.strategies import HEAD, LAST_STAGES, strategy
@@ -31,6 +34,7 @@ _log = logging.getLogger("core.finetune")
 MIN_BATCH = 1                 # out-of-memory back-off stops here with a clear message
 PROGRESS_EVERY_S = 0.25       # on_progress is called at most this often within a phase
 CHECKPOINT_FORMAT = 1
+_CANCELLED = "The run was cancelled."
 _OOM_KEYS = {"training": "finetune.msg.oom.training", "validation": "finetune.msg.oom.validation",
              "features": "finetune.msg.oom.features"}
 
@@ -45,18 +49,23 @@ class Diverged(UserError):
 
 class Progress:
     """Throttles on_progress to at most one event per PROGRESS_EVERY_S within a phase (first/last always),
-    and keeps the run's notices."""
+    and keeps the run's notices. With several processes, :meth:`check` is agreed by all of them."""
 
-    def __init__(self, callback, should_stop):
+    def __init__(self, callback, should_stop, world: World | None = None):
         self.callback = callback
         self.should_stop = should_stop or (lambda: False)
+        self.world = world or distributed.SINGLE
         self.last = 0.0
         self.key = None
         self.notices: list[Notice] = []
 
     def check(self) -> None:
-        if self.should_stop():
-            raise Cancelled("The run was cancelled.")
+        """Raise Cancelled when a stop was asked for (on any rank: a collective with several processes)."""
+        stop = bool(self.should_stop())
+        if self.world.enabled:
+            stop = self.world.any(stop)[0]
+        if stop:
+            raise Cancelled(_CANCELLED)
 
     def event(self, force: bool = False, **ev) -> None:
         if self.callback is None:
@@ -90,15 +99,35 @@ def train_step(model, x: torch.Tensor, y: torch.Tensor, criterion, opt, amp_dtyp
     return loss.detach(), logits.detach()
 
 
+def forward_backward(model, x: torch.Tensor, y: torch.Tensor, criterion, opt, amp_dtype,
+                     sync=contextlib.nullcontext) -> tuple:
+    """:func:`train_step` without the optimizer step, for several processes: (loss, logits, finite).
+
+    A non-finite loss is not back-propagated; the ranks then agree to stop as diverged.
+    """
+    with sync():
+        with torch.autocast(device_type=x.device.type, dtype=amp_dtype or torch.bfloat16,
+                            enabled=amp_dtype is not None):
+            logits = model(x)
+        loss = criterion(logits.float(), y)
+        finite = bool(torch.isfinite(loss.detach()))
+        if finite:
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+    return loss.detach(), logits.detach(), finite
+
+
 class Trainer:
     """Everything one run needs (data on the device, model, freezing, optimizer), and its epochs."""
 
-    def __init__(self, cfg: FinetuneConfig, progress: Progress):
+    def __init__(self, cfg: FinetuneConfig, progress: Progress, world: World | None = None):
         from core.zoo import get_entry
         self.cfg = cfg
         self.strategy = strategy(cfg.strategy)
         self.progress = progress
-        self.device = resolve_device(cfg.device)
+        self.world = world or distributed.current()
+        self.processes = self.world.size
+        self.device = self.world.device if self.world.enabled else resolve_device(cfg.device)
         self.cuda = self.device.type == "cuda"
         self.entry = get_entry(cfg.model)
         self.image_size = cfg.image_size or default_image_size(cfg.model, self.device)
@@ -106,7 +135,7 @@ class Trainer:
             raise UserError.of("finetune.image_too_small", model=self.entry.label, min=self.entry.min_size)
         if self.entry.name == "vit_b_16" and self.image_size != 224:
             raise UserError.of("finetune.vit_size")
-        self.lr = cfg.base_lr
+        self.lr = cfg.base_lr * self.processes  # the linear scaling rule: the effective batch is N x batch_size
         self.amp_dtype = torch.bfloat16 if self.cuda and torch.cuda.is_bf16_supported() else None
         self.batch_size = cfg.batch_size
         self.probe = self.strategy.caches_features
@@ -121,8 +150,11 @@ class Trainer:
     # ---------------------------------------------------------------------------------------- set-up
     def _open_data(self) -> None:
         from core.data import open_dataset
-        self.ds = open_dataset(self.cfg.data, progress=lambda f, notice: self.progress.event(
-            phase="data", step=None, steps=None, fraction=f, notice=notice.record()))
+        def progress(f, notice):
+            self.progress.event(phase="data", step=None, steps=None, fraction=f, notice=notice.record())
+
+        # rank 0 first: it builds (or finds) the decoded cache on disk, the others then open what it stored
+        self.ds = self.world.main_first(lambda: open_dataset(self.cfg.data, progress=progress))
         self.classes = list(self.ds.classes)
         if len(self.classes) < 2:
             raise UserError.of("finetune.too_few_classes", name=self.ds.name, count=len(self.classes))
@@ -146,6 +178,9 @@ class Trainer:
         self.model = model.to(self.device)
         if self.cuda:
             self.model = self.model.to(memory_format=torch.channels_last)
+        # several processes: DDP for the start (rank 0's weights broadcast), gradients averaged by the world
+        self.net = self.model if self.probe else self.world.wrap(self.model)
+        self.trainable = [p for p in self.model.parameters() if p.requires_grad]
         self.mean = torch.tensor(self.preprocess.mean, device=self.device).view(1, 3, 1, 1)
         self.std = torch.tensor(self.preprocess.std, device=self.device).view(1, 3, 1, 1)
         self.trainable_params = sum(p.numel() for p in self.model.parameters() if p.requires_grad)
@@ -200,7 +235,12 @@ class Trainer:
 
     def resolved(self) -> dict:
         """What the run resolved from its config (device, size, rate, data, stages ...), for config.json."""
+        dist = {} if self.processes == 1 else {"distributed": {
+            "backend": self.world.backend, "per_process_batch": self.cfg.batch_size,
+            "effective_batch": self.cfg.batch_size * self.processes, "base_lr": self.cfg.base_lr,
+            "lr_rule": "linear: lr x processes", "sync_batchnorm": False}}
         return {"device": self.device.type, "image_size": self.image_size, "lr": self.lr,
+                "processes": self.processes, **dist,
                 "amp": str(self.amp_dtype).replace("torch.", "") if self.amp_dtype else None,
                 "channels_last": self.cuda, "augment": self.augment, "classes": self.classes,
                 "dataset": {"id": self.ds.id, "name": self.ds.name, "num_images": int(len(self.ds.labels)),
@@ -250,26 +290,49 @@ class Trainer:
         old, self.batch_size = self.batch_size, max(MIN_BATCH, self.batch_size // 2)
         self.progress.notice(_OOM_KEYS[what], old=old, new=self.batch_size)
 
+    def _top_check(self) -> None:
+        """One process: a cancel is seen before each batch. Several: :meth:`_agree` sees it after each."""
+        if not self.world.enabled:
+            self.progress.check()
+
+    def _agree(self, oom: bool = False, bad: bool = False) -> tuple[bool, bool]:
+        """The batch's outcome as every rank will act on it: (out of memory, loss not finite) on any rank.
+
+        With several processes this is the one collective per batch that keeps them on the same path; it also
+        carries the cancel flag (raises Cancelled on every rank when any saw one). One process: the local flags.
+        """
+        if not self.world.enabled:
+            return oom, bad
+        stop, oom, bad = self.world.any(self.progress.should_stop(), oom, bad)
+        if stop:
+            raise Cancelled(_CANCELLED)
+        return oom, bad
+
     # ----------------------------------------------------------------------------------- features
     @torch.no_grad()
     def _features(self, split: Split, epoch: int, epochs: int, label: str) -> torch.Tensor:
-        """Head inputs for every image of ``split`` (evaluation view), computed once."""
+        """Head inputs for every image of ``split`` (evaluation view), computed once (each rank its share)."""
         self.model.eval()
         out = []
-        pos, n = 0, len(split)
-        while pos < n:
-            self.progress.check()
+        n = len(split)
+        xs = split.x[self.world.shard(n)] if self.world.enabled else split.x
+        pos, m = 0, len(xs)
+        while pos < m:
+            self._top_check()
+            oom = False
             try:
-                x = self.eval_view(split.x[pos:pos + self.batch_size * 2])
+                x = self.eval_view(xs[pos:pos + self.batch_size * 2])
                 with self._autocast():
                     f = head_inputs(self.model, self.head, x)
             except torch.OutOfMemoryError:
+                oom = True
+            if self._agree(oom)[0]:
                 self._oom("features")
                 continue
             out.append(f.float())
             pos += len(x)
-            self.progress.event(phase="features", epoch=epoch, epochs=epochs, step=pos, steps=n, split=label)
-        return torch.cat(out)
+            self.progress.event(phase="features", epoch=epoch, epochs=epochs, step=pos, steps=m, split=label)
+        return self.world.gather_rows(torch.cat(out), n)
 
     def ensure_features(self, epoch: int, epochs: int) -> None:
         if not self.probe:
@@ -280,11 +343,15 @@ class Trainer:
 
     # ------------------------------------------------------------------------------------ epochs
     def _batches_order(self, epoch: int) -> torch.Tensor:
+        """This rank's images for ``epoch``: one shuffled order (the same on every rank), then its share."""
         g = torch.Generator().manual_seed(self.cfg.seed * 100003 + epoch)
-        return torch.randperm(len(self.train), generator=g).to(self.device)
+        order = torch.randperm(len(self.train), generator=g).to(self.device)
+        return self.world.shard(len(order), order)
 
     def _step(self, idx: torch.Tensor, gen: torch.Generator, epoch: int, step: int) -> tuple:
         """One training step on the batch ``idx``; (loss, logits), or None after an out-of-memory back-off."""
+        if self.world.enabled:
+            return self._step_agreed(idx, gen, epoch, step)
         y = self.train.y[idx]
         try:
             if self.probe:
@@ -298,19 +365,49 @@ class Trainer:
         except Diverged as exc:
             raise Diverged.of("finetune.diverged_step", epoch=epoch, step=step, lr=f"{self.lr:g}") from exc
 
+    def _step_agreed(self, idx: torch.Tensor, gen: torch.Generator, epoch: int, step: int) -> tuple:
+        """:meth:`_step` on several processes: forward and backward locally, agree on the outcome, and only
+        then average the gradients and step (see :mod:`core.finetune.distributed`)."""
+        y = self.train.y[idx]
+        oom = bad = False
+        loss = logits = None
+        try:
+            self.world.fault(epoch, step)
+            if self.probe:
+                loss, logits, finite = forward_backward(lambda f: head_tail(self.head_spec, self.head(f)),
+                                                        self.train.feats[idx], y, self.criterion, self.opt, None)
+            else:
+                x = self.prep(augment_batch(self.train.x[idx], self.image_size, self.augment, gen))
+                loss, logits, finite = forward_backward(self.net, x, y, self.criterion, self.opt, self.amp_dtype,
+                                                        getattr(self.net, "no_sync", contextlib.nullcontext))
+            bad = not finite
+        except torch.OutOfMemoryError:
+            oom = True
+        oom, bad = self._agree(oom, bad)
+        if bad:
+            raise Diverged.of("finetune.diverged_step", epoch=epoch, step=step, lr=f"{self.lr:g}")
+        if oom:
+            self._oom("training")
+            return None
+        self.world.average_gradients(self.trainable)
+        self.opt.step()
+        return loss, logits
+
     def train_epoch(self, epoch: int, epochs: int, samples_seen: int, eta_later: float,
                     max_steps: int | None = None) -> tuple[float, float, int]:
-        """One pass over the training split; returns (loss, acc, samples_seen)."""
-        torch.manual_seed(self.cfg.seed * 100003 + epoch)  # dropout masks: the same epoch repeats after a resume
-        gen = torch.Generator(device=self.device).manual_seed(self.cfg.seed * 7919 + epoch)
+        """One pass over the training split (this rank's share); returns (loss, acc, samples_seen), the loss and
+        accuracy over every rank's images and ``samples_seen`` counting them all (the schedule's clock)."""
+        rank_seed = 1_000_003 * self.world.rank  # each rank its own dropout masks and crops; rank 0 as alone
+        torch.manual_seed(self.cfg.seed * 100003 + epoch + rank_seed)  # dropout: the same epoch repeats on resume
+        gen = torch.Generator(device=self.device).manual_seed(self.cfg.seed * 7919 + epoch + rank_seed)
         order = self._batches_order(epoch)
-        n = len(self.train)
+        n = len(order)
         self._train_mode()
         loss_sum = torch.zeros((), device=self.device)
         correct = torch.zeros((), device=self.device, dtype=torch.int64)
         seen, pos, steps_done, t0 = 0, 0, 0, time.perf_counter()
         while pos < n:
-            self.progress.check()
+            self._top_check()
             idx = order[pos:pos + self.batch_size]
             if len(idx) == 1 and pos > 0:  # a trailing batch of one breaks batch norm in training mode
                 break
@@ -321,7 +418,8 @@ class Trainer:
             b = len(idx)
             loss_sum += loss * b
             correct += (logits.argmax(1) == self.train.y[idx]).sum()
-            seen, pos, samples_seen, steps_done = seen + b, pos + b, samples_seen + b, steps_done + 1
+            seen, pos, steps_done = seen + b, pos + b, steps_done + 1
+            samples_seen += b * self.processes  # every rank's shard has the same length
             self.sched.step_update(samples_seen)
             for i, g in enumerate(self.opt.param_groups):
                 self.peak_lrs[i] = max(self.peak_lrs[i], g["lr"])
@@ -333,32 +431,50 @@ class Trainer:
                 self.progress.event(phase="train", epoch=epoch, epochs=epochs, step=min(steps_done, steps),
                                     steps=steps, loss=round(float(loss), 5), eta_s=round(eta, 1),
                                     batch_size=self.batch_size)
-        return float(loss_sum) / max(seen, 1), float(correct) / max(seen, 1), samples_seen
+        if not self.world.enabled:
+            return float(loss_sum) / max(seen, 1), float(correct) / max(seen, 1), samples_seen
+        self.world.average_buffers(self.model)  # one set of batch-norm statistics for validation and the checkpoint
+        loss_total, correct_total, seen_total = self.world.sum([float(loss_sum), float(correct), float(seen)])
+        return loss_total / max(seen_total, 1), correct_total / max(seen_total, 1), samples_seen
 
     @torch.no_grad()
     def evaluate(self, split: Split, epoch: int | None = None, epochs: int | None = None,
                  phase: str = "val") -> tuple[float, float, torch.Tensor]:
-        """(loss, accuracy, logits) on a split, in evaluation mode (plain cross-entropy, no smoothing)."""
+        """(loss, accuracy, logits) on a split, in evaluation mode (plain cross-entropy, no smoothing).
+
+        Several processes: each evaluates its share and the logits are gathered, so every rank gets the same
+        figures over the whole split.
+        """
         self.model.eval()
         logits_all = []
-        pos, n = 0, len(split)
-        while pos < n:
-            self.progress.check()
+        n = len(split)
+        feats = split.feats if self.probe else None
+        xs = split.x
+        if self.world.enabled:
+            share = self.world.shard(n)
+            xs = xs[share]
+            feats = feats[share] if feats is not None else None
+        pos, m = 0, len(xs)
+        while pos < m:
+            self._top_check()
             bs = self.batch_size * 2
+            oom = False
             try:
-                if self.probe and split.feats is not None:
-                    logits = head_tail(self.head_spec, self.head(split.feats[pos:pos + bs]))
+                if feats is not None:
+                    logits = head_tail(self.head_spec, self.head(feats[pos:pos + bs]))
                 else:
                     with self._autocast():
-                        logits = self.model(self.eval_view(split.x[pos:pos + bs]))
+                        logits = self.model(self.eval_view(xs[pos:pos + bs]))
             except torch.OutOfMemoryError:
+                oom = True
+            if self._agree(oom)[0]:
                 self._oom("validation")
                 continue
             logits_all.append(logits.float())
             pos += len(logits)
             if epoch is not None:
-                self.progress.event(phase=phase, epoch=epoch, epochs=epochs, step=pos, steps=n)
-        logits = torch.cat(logits_all)
+                self.progress.event(phase=phase, epoch=epoch, epochs=epochs, step=pos, steps=m)
+        logits = self.world.gather_rows(torch.cat(logits_all), n)
         loss = F.cross_entropy(logits, split.y).item()
         acc = (logits.argmax(1) == split.y).float().mean().item()
         return loss, acc, logits.cpu()
@@ -385,10 +501,14 @@ def _restore(trainer: Trainer, folder: RunFolder, ckpt: dict, state: dict) -> li
     state.update({k: ckpt[k] for k in state if k in ckpt})
     rows = list(ckpt.get("rows", []))
     folder.write_metrics(rows)
-    if state["best_epoch"] == state["epoch"] and folder.best_epoch() != state["epoch"]:
+    if trainer.world.is_main and state["best_epoch"] == state["epoch"] and folder.best_epoch() != state["epoch"]:
         # the crash hit between the checkpoint and the best weights: the checkpoint's model is the best
         folder.save_best(_state_to_cpu(trainer.model), state["epoch"], state["best_val_loss"])
     trainer.progress.notice("finetune.msg.resumed", epoch=state["epoch"], epochs=trainer.cfg.epochs)
+    before = int(ckpt.get("processes", 1))
+    if before != trainer.processes:  # the linear rule at the new size: another effective batch and rate
+        trainer.progress.notice("finetune.msg.processes_changed", old=before, new=trainer.processes,
+                                batch=trainer.batch_size * trainer.processes, lr=f"{trainer.lr:g}")
     return rows
 
 
@@ -403,6 +523,7 @@ def _run_epoch(trainer: Trainer, folder: RunFolder, state: dict, rows: list[dict
     train_loss, train_acc, state["samples_seen"] = trainer.train_epoch(
         epoch, epochs, state["samples_seen"], eta_later=later * (epochs - epoch))
     val_loss, val_acc, _ = trainer.evaluate(trainer.val, epoch, epochs)
+    val_loss, val_acc = trainer.world.from_main([val_loss, val_acc])  # one bookkeeping on every rank
     if not math.isfinite(val_loss):
         raise Diverged.of("finetune.diverged_val", epoch=epoch, loss=str(val_loss), lr=f"{trainer.lr:g}")
     seconds = time.perf_counter() - t0
@@ -423,8 +544,9 @@ def _run_epoch(trainer: Trainer, folder: RunFolder, state: dict, rows: list[dict
     # when the best epoch is the checkpoint's own; the metrics file last.
     folder.save_checkpoint({"format": CHECKPOINT_FORMAT, **state, "model": trainer.model.state_dict(),
                             "optimizer": trainer.opt.state_dict(), "batch_size": trainer.batch_size,
-                            "peak_lrs": trainer.peak_lrs, "rows": rows, "config": cfg_dict})
-    if state["best_epoch"] == epoch:
+                            "peak_lrs": trainer.peak_lrs, "rows": rows, "config": cfg_dict,
+                            "processes": trainer.processes})
+    if state["best_epoch"] == epoch and trainer.world.is_main:
         folder.save_best(_state_to_cpu(trainer.model), epoch, val_loss)
     folder.write_metrics(rows)
     progress.event(force=True, phase="epoch", epoch=epoch, epochs=epochs, step=None, steps=None,
@@ -458,9 +580,11 @@ def fit(cfg: FinetuneConfig, run_dir: Path, on_progress: Callable[[dict], None] 
         UserError: bad data or settings, out of memory at batch size 1, a full disk.
     """
     from core.finetune.results import finish
-    folder = RunFolder(run_dir)
-    folder.path.mkdir(parents=True, exist_ok=True)
-    progress = Progress(on_progress, should_stop)
+    world = distributed.current()
+    folder = RunFolder(run_dir) if world.is_main else _Reader(RunFolder(run_dir))
+    if world.is_main:
+        folder.path.mkdir(parents=True, exist_ok=True)
+    progress = Progress(on_progress if world.is_main else None, should_stop, world)
     cfg_dict = asdict(cfg)
     ckpt = folder.load_checkpoint() if resume else None
     if ckpt is not None and ckpt.get("config") != cfg_dict:
@@ -468,7 +592,7 @@ def fit(cfg: FinetuneConfig, run_dir: Path, on_progress: Callable[[dict], None] 
     if resume and ckpt is None:
         _log.info("resume requested for %s but there is no checkpoint: starting from the beginning", folder.path)
     progress.check()
-    trainer = Trainer(cfg, progress)
+    trainer = Trainer(cfg, progress, world)
     folder.write_config({**cfg_dict, "resolved": trainer.resolved()})
     state = _new_state()
     if ckpt is not None:
@@ -479,4 +603,21 @@ def fit(cfg: FinetuneConfig, run_dir: Path, on_progress: Callable[[dict], None] 
         folder.clear_outcome()
     while state["epoch"] < cfg.epochs and not state["stopped_early"]:
         _run_epoch(trainer, folder, state, rows, cfg_dict)
+    if not world.is_main:
+        return {"status": "done", "rank": world.rank, "processes": world.size}
+    # rank 0 alone evaluates the best weights into results.json and the export: no collective from here on,
+    # so the other ranks may already have left
+    trainer.world = trainer.progress.world = distributed.SINGLE
     return finish(trainer, folder, state, rows)
+
+
+class _Reader:
+    """The run folder as a rank other than 0 sees it: it reads (the checkpoint to resume from), never writes."""
+
+    def __init__(self, folder: RunFolder):
+        self._folder = folder
+
+    def __getattr__(self, name: str):
+        if name.startswith(("write_", "save_", "clear_")):
+            return lambda *args, **kwargs: None
+        return getattr(self._folder, name)

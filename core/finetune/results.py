@@ -60,6 +60,8 @@ def finish(trainer, folder: RunFolder, state: dict, rows: list[dict]) -> dict:
         "weights_source": str(trainer.weights), "pretrained": trainer.weights.pretrained,
         "test_acc": None if test_acc is None else round(test_acc, 6),
         "image_size": trainer.image_size, "batch_size": trainer.batch_size, "device": trainer.device.type,
+        # how many processes trained it (torchrun); batch_size is per process, so the effective batch is both
+        "processes": trainer.processes, "effective_batch": trainer.batch_size * trainer.processes,
         "notices": [n.record() for n in trainer.progress.notices], "run_dir": str(folder.path),
     }
     results = {"summary": summary, "classes": trainer.classes, "val_acc": round(val_acc, 6),
