@@ -2,6 +2,10 @@
 
 The training flags are generated from :class:`core.finetune.FinetuneConfig`'s fields (name, type, default,
 choices and help), so a setting and its default are written once, in the config.
+
+``torchrun --nproc_per_node=N -m core train ...`` trains one run with N processes
+(:mod:`core.finetune.distributed`): rank 0 prints and records everything, the other ranks stay silent and
+exit with the same code.
 """
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from typing import Iterable, Optional
 
 from core.cli import add_command, format_topk
 from core.errors import UserError
-from core.finetune import FinetuneConfig, estimate_epoch_seconds, fit, load_export, predict
+from core.finetune import FinetuneConfig, distributed, estimate_epoch_seconds, fit, load_export, predict
 from core.notices import Notice
 
 ESTIMATE_FIELDS = ("data", "model", "strategy", "epochs", "image_size", "batch_size", "device")
@@ -49,6 +53,9 @@ def _train_as_listed_run(cfg: FinetuneConfig, echo) -> dict:
     from core import jobs
     from core.zoo import get_entry
     rid, code = jobs.run_here(cfg, label=f"{get_entry(cfg.model).label} (CLI)", echo=echo)
+    where = distributed.launch()
+    if where is not None and where.rank != 0:
+        raise SystemExit(code)  # rank 0 says how the run ended, once
     if echo is not None:
         sys.stderr.write("\n")
     if code == 130:
@@ -78,16 +85,31 @@ def _stderr_progress(ev: dict) -> None:
 
 
 def _train(args) -> dict:
-    cfg = config_from_args(args)
-    echo = None if args.json else _stderr_progress
-    if not args.out:
-        if args.resume:  # a listed run resumes through its job: python -m core jobs resume RUN
-            raise UserError.of("finetune.resume_needs_out")
-        return _train_as_listed_run(cfg, echo)
-    out = Path(args.out)
-    if out.exists() and any(out.iterdir()) and not args.resume:
-        raise UserError.of("finetune.out_not_empty", out=str(out))
-    return fit(cfg, out, on_progress=echo, resume=args.resume)
+    where = distributed.launch()
+    try:
+        cfg = config_from_args(args)
+        echo = None if args.json or (where is not None and where.rank != 0) else _stderr_progress
+        if not args.out:
+            if args.resume:  # a listed run resumes through its job: python -m core jobs resume RUN
+                raise UserError.of("finetune.resume_needs_out")
+            return _train_as_listed_run(cfg, echo)
+        out = Path(args.out)
+        if out.exists() and any(out.iterdir()) and not args.resume:
+            raise UserError.of("finetune.out_not_empty", out=str(out))
+        if where is None:
+            return fit(cfg, out, on_progress=echo, resume=args.resume)
+        try:  # torchrun into a plain folder: no status to record in, so an error is only printed (by rank 0)
+            distributed.start(cfg.device)
+            result = fit(cfg, out, on_progress=echo, resume=args.resume)
+        finally:
+            distributed.stop()
+        if where.rank != 0:
+            raise SystemExit(0)
+        return result
+    except UserError:
+        if where is not None and where.rank != 0:
+            raise SystemExit(2) from None  # the same sentence is rank 0's to print
+        raise
 
 
 def _train_text(res: dict) -> str:

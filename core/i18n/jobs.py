@@ -25,4 +25,15 @@ STRINGS = {
     "jobs.status.crashed": {
         "en": "Training failed ({kind}: {detail}); the details are in the run's worker.log.",
         "pt": "O treino falhou ({kind}: {detail}); os detalhes estão no worker.log da execução."},
+    # a run trained by several processes (torchrun): one of them failed, so all stopped
+    "jobs.status.rank_failed": {
+        "en": "Process {rank:integer} of {processes:integer} failed ({kind}: {detail}); every process stopped, and "
+              "the run can be resumed from its last complete epoch.",
+        "pt": "O processo {rank:integer} de {processes:integer} falhou ({kind}: {detail}); todos os processos "
+              "pararam, e a execução pode ser retomada a partir da última época completa."},
+    "jobs.status.rank_lost": {
+        "en": "Process {rank:integer} of {processes:integer} ended without a word (killed, or out of memory?); "
+              "every process stopped, and the run can be resumed from its last complete epoch.",
+        "pt": "O processo {rank:integer} de {processes:integer} terminou sem dizer nada (morto, ou sem memória?); "
+              "todos os processos pararam, e a execução pode ser retomada a partir da última época completa."},
 }
