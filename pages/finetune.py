@@ -243,6 +243,8 @@ def _status_line(r: dict) -> None:
     st.markdown(_("finetune.page.status_line", run=r["id"], state=_state(r["state"]), device=r.get("device") or "-",
                   started=_when(r.get("started")),
                   elapsed=jobs.human_seconds(r["elapsed_s"]) if r.get("elapsed_s") is not None else "-"))
+    if int(r.get("processes") or 1) > 1:  # trained by several processes (torchrun); recorded by its rank 0
+        st.caption(_("finetune.page.processes", n=int(r["processes"])))
 
 
 def _progress_text(r: dict) -> str:
