@@ -264,10 +264,10 @@ def test_display_of_a_flat_map_is_zeros_never_nan():
             shown = display(flat, signed)
             assert shown.dtype == np.float32 and np.isfinite(shown).all()
             assert (shown == 0).all(), (flat[0, 0], signed, shown[0, 0])
-    hot = np.zeros((10, 10))
-    hot[0, 0], hot[5:, :] = 1000.0, 1.0          # one hot pixel saturates; the rest is not darkened to nothing
+    hot = np.zeros((20, 20))
+    hot[0, 0], hot[10:, :] = 1000.0, 1.0         # one hot pixel saturates; the rest is not darkened to nothing
     shown = display(hot)
-    assert shown[0, 0] == 1.0 and shown[9, 9] == 1.0 and shown[0, 5] == 0.0
+    assert shown[0, 0] == 1.0 and shown[19, 19] == 1.0 and shown[0, 5] == 0.0
 
 
 # -------------------------------------------------------------------------------------- 7. deletion
