@@ -125,7 +125,7 @@ def test_integrated_gradients_completeness_and_its_reported_delta():
                                                      target=exp.target, n_steps=steps, internal_batch_size=64)
         with torch.no_grad():
             gain = float(model(x)[0, exp.target] - model(base)[0, exp.target])   # f(x) - f(baseline), logits
-        total = float(attr.sum())                                               # the signed attributions
+        total = float(attr.detach().sum())                                      # the signed attributions
         assert abs(gain) > 0.05                                                 # something to be complete about
         assert exp.convergence_delta == pytest.approx(total - gain, abs=1e-4), steps
         np.testing.assert_allclose(exp.map, attr[0].detach().abs().sum(0).numpy(), rtol=1e-3, atol=1e-6)
