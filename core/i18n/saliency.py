@@ -143,11 +143,11 @@ STRINGS = {
         "en": "Pixel methods (Saliency, Integrated Gradients, SmoothGrad) give a value per pixel and colour "
               "channel; the map adds up the three channels' absolute values. Grad-CAM's map is coarse (one "
               "value per cell of its stage, {cells}), smoothly enlarged to the picture. Occlusion shows how much "
-              "the class's score falls when a grey square hides each region.",
+              "the class's score falls when a black square hides each region.",
         "pt": "Os métodos de pixel (Saliency, Integrated Gradients, SmoothGrad) dão um valor por pixel e canal "
               "de cor; o mapa soma os valores absolutos dos três canais. O mapa do Grad-CAM é grosso (um valor "
               "por célula do estágio, {cells}), ampliado suavemente até o tamanho da imagem. A oclusão mostra "
-              "quanto a pontuação da classe cai quando um quadrado cinza esconde cada região."},
+              "quanto a pontuação da classe cai quando um quadrado preto esconde cada região."},
     "saliency.page.what_methods": {"en": "What each method computes", "pt": "O que cada método calcula"},
     "saliency.page.what_methods_body": {
         "en": "- **Saliency**: how strongly each pixel's change would change the class score (the gradient). "

@@ -10,7 +10,7 @@ ig              Integrated Gradients (Sundararajan et al. 2017): the        ``st
 smoothgrad      input gradients averaged over noisy copies (Smilkov 2017)   ``samples`` (+ backward)
 gradcam         Grad-CAM (Selvaraju et al. 2017): a convolutional stage's   1 (+ backward)
                 maps weighted by their mean gradient, ReLU, upsampled
-occlusion       how much the score falls when a grey square hides each      one per window position
+occlusion       how much the score falls when a black square hides each     one per window position
                 region (Zeiler & Fergus 2014)
 =============  ==========================================================  ==========================
 
@@ -21,6 +21,7 @@ methods give one value per pixel and colour channel; the map sums the channels' 
 """
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Callable, Optional
@@ -30,7 +31,7 @@ import torch
 from torch import nn
 
 from core.errors import UserError
-from core.saliency.subject import Subject, private_copy, seen
+from core.saliency.subject import Subject, private_model, seen
 
 METHODS = ("saliency", "ig", "smoothgrad", "gradcam", "occlusion")
 PIXEL_METHODS = ("saliency", "ig", "smoothgrad")
@@ -139,9 +140,8 @@ def forward_count(settings: SaliencySettings, input_size: int) -> int:
 def pace(subject: Subject, batch: int = 8) -> float:
     """Seconds per image of a forward pass without gradients on this machine (one timed batch of ``batch``
     after a warm-up), to tell a person how long occlusion will take before it starts."""
-    model = private_copy(subject.model)
     x = torch.zeros(batch, 3, subject.input_size, subject.input_size).contiguous(memory_format=torch.channels_last)
-    with torch.no_grad():
+    with private_model(subject) as model, torch.no_grad():
         model(x[:1])
         t0 = time.perf_counter()
         model(x)
@@ -150,21 +150,42 @@ def pace(subject: Subject, batch: int = 8) -> float:
 
 # --------------------------------------------------------------------------------------- conv stages
 def conv_stages(model: nn.Module, input_size: int) -> list:
-    """The stages whose output is still a spatial map (C, H, W): where Grad-CAM can look. Empty for a ViT."""
+    """The stages whose output is a spatial map (C, H, W), where Grad-CAM can look; none when the network goes on
+    in tokens (a ViT's patch embedding is a convolution, but what decides is the transformer after it)."""
     from core.zoo import model_stages
-    return [s for s in model_stages(model, int(input_size)) if s.name != "head" and len(s.out_shape) == 3]
+    body = [s for s in model_stages(model, int(input_size)) if s.name != "head"]
+    if any(len(s.out_shape) != 3 for s in body):
+        return []
+    return body
 
 
-def gradcam_layer(model: nn.Module, input_size: int, stage: Optional[str]) -> tuple[str, nn.Module]:
-    """(stage name, the module whose output Grad-CAM weighs): the stage's last module; default the last stage."""
-    stages = conv_stages(model, input_size)
-    if not stages:
-        raise UserError.of("saliency.gradcam_needs_conv", model=type(model).__name__)
-    names = [s.name for s in stages]
-    chosen = stages[-1] if stage is None else next((s for s in stages if s.name == stage), None)
-    if chosen is None:
-        raise UserError.of("saliency.unknown_stage", stage=str(stage), stages=", ".join(names))
-    return chosen.name, model.get_submodule(chosen.modules[-1])
+_STAGE_PATHS: dict = {}   # (subject key, input size, stage asked) -> (stage name, module path): one forward each
+_STAGE_LOCK = threading.Lock()
+
+
+def gradcam_layer(model: nn.Module, input_size: int, stage: Optional[str], key: Optional[str] = None
+                  ) -> tuple[str, nn.Module]:
+    """(stage name, the module whose output Grad-CAM weighs): the stage's last module; default the last stage.
+
+    ``key`` (the subject's) remembers the answer, which otherwise costs a forward pass to find the stages."""
+    memo = (key, int(input_size), stage) if key is not None else None
+    with _STAGE_LOCK:
+        found = _STAGE_PATHS.get(memo)
+    if found is None:
+        stages = conv_stages(model, input_size)
+        if not stages:
+            raise UserError.of("saliency.gradcam_needs_conv", model=type(model).__name__)
+        names = [s.name for s in stages]
+        chosen = stages[-1] if stage is None else next((s for s in stages if s.name == stage), None)
+        if chosen is None:
+            raise UserError.of("saliency.unknown_stage", stage=str(stage), stages=", ".join(names))
+        found = (chosen.name, chosen.modules[-1])
+        if memo is not None:
+            with _STAGE_LOCK:
+                if len(_STAGE_PATHS) > 256:
+                    _STAGE_PATHS.clear()
+                _STAGE_PATHS[memo] = found
+    return found[0], model.get_submodule(found[1])
 
 
 # ----------------------------------------------------------------------------------------- baselines
@@ -225,8 +246,10 @@ def explain(subject: Subject, image, settings: SaliencySettings = SaliencySettin
     """
     settings = check(settings, subject)
     image_u8, x = seen(subject, image)
-    return attribute(subject, image_u8, x, settings, private_copy(subject.model) if model is None else model,
-                     on_progress, should_stop)
+    if model is not None:
+        return attribute(subject, image_u8, x, settings, model, on_progress, should_stop)
+    with private_model(subject) as own:
+        return attribute(subject, image_u8, x, settings, own, on_progress, should_stop)
 
 
 def attribute(subject: Subject, image_u8: np.ndarray, x: torch.Tensor, settings: SaliencySettings,
@@ -235,6 +258,7 @@ def attribute(subject: Subject, image_u8: np.ndarray, x: torch.Tensor, settings:
     from captum.attr import (IntegratedGradients, LayerAttribution, LayerGradCam, NoiseTunnel, Occlusion,
                              Saliency)
     t0 = time.perf_counter()
+    x = torch.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0)   # a NaN would poison SmoothGrad's noise level
     size = x.shape[-1]
     counted = _Counted(model, forward_count(settings, size) + 1, on_progress, should_stop)
     with torch.no_grad():
@@ -259,7 +283,7 @@ def attribute(subject: Subject, image_u8: np.ndarray, x: torch.Tensor, settings:
                 xg, nt_type="smoothgrad", nt_samples=settings.samples, nt_samples_batch_size=settings.batch,
                 stdevs=sigma, target=target, abs=True)
         elif m == "gradcam":
-            stage, layer = gradcam_layer(model, size, settings.stage)
+            stage, layer = gradcam_layer(model, size, settings.stage, subject.key)
             cam = LayerGradCam(counted, layer).attribute(xg, target=target, relu_attributions=True)
             attr = LayerAttribution.interpolate(cam, (size, size), interpolate_mode="bilinear")
         else:  # occlusion
@@ -289,6 +313,8 @@ def display(heat: np.ndarray, signed: bool = False) -> np.ndarray:
     counts (occlusion's score drops; a rise means the region spoke against the class)."""
     m = np.nan_to_num(np.asarray(heat, dtype=np.float64))
     m = np.clip(m, 0, None) if signed else np.abs(m)
+    if m.size == 0 or m.max() == m.min():   # no pixel matters more than another: nothing to show
+        return np.zeros(m.shape, dtype=np.float32)
     top = float(np.percentile(m, 99)) if m.size else 0.0
     if top <= 0:
         top = float(m.max()) if m.size else 0.0

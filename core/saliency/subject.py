@@ -8,10 +8,13 @@ them, never change them. Attribution works on a private copy (:func:`private_cop
 """
 from __future__ import annotations
 
+import contextlib
 import copy
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 import numpy as np
 import torch
@@ -115,6 +118,29 @@ def predictions(subject: Subject, images: list, top: int = 5) -> list[list[dict]
         out.append([{"index": int(i), "label": subject.labels[int(i)], "prob": round(float(q), 6)}
                     for q, i in zip(p, idx)])
     return out
+
+
+_PRIVATE: "OrderedDict[str, tuple[nn.Module, threading.Lock]]" = OrderedDict()
+_PRIVATE_LOCK = threading.Lock()
+PRIVATE_KEPT = 2   # private copies kept (one per subject), so that a map does not pay for a copy every time
+
+
+@contextlib.contextmanager
+def private_model(subject: Subject) -> Iterator[nn.Module]:
+    """The subject's kept private copy (:func:`private_copy`), held alone for the block: attribution adds hooks
+    and gradients to it, so two sessions never share it at once (the second waits). Read-only use only:
+    anything that changes weights (the randomisation check) takes its own fresh :func:`private_copy`."""
+    with _PRIVATE_LOCK:
+        kept = _PRIVATE.get(subject.key)
+        if kept is None:
+            kept = _PRIVATE[subject.key] = (private_copy(subject.model), threading.Lock())
+            while len(_PRIVATE) > PRIVATE_KEPT:
+                _PRIVATE.popitem(last=False)
+        else:
+            _PRIVATE.move_to_end(subject.key)
+    model, lock = kept
+    with lock:
+        yield model
 
 
 def private_copy(model: nn.Module) -> nn.Module:

@@ -19,7 +19,7 @@ from torch import nn
 
 from core.saliency.methods import (Cancelled, SaliencySettings, attribute, baseline, check, display,
                                    forward_count)
-from core.saliency.subject import Subject, private_copy, seen
+from core.saliency.subject import Subject, private_copy, private_model, seen
 
 # After the whole network is random, a map still this rank-correlated with the original is flagged.
 # Adebayo et al. report Guided Backprop near 1 and gradients well under 0.5 on ImageNet models.
@@ -159,30 +159,35 @@ def deletion_curve(subject: Subject, image, heat: np.ndarray, target: int, steps
     tiebreak = rng.random(flat.size)
     order = np.lexsort((tiebreak, -np.nan_to_num(flat)))     # most important first, ties at random
     fractions = np.linspace(0, 1, steps + 1)
-    model = private_copy(subject.model)
     curves = []
     total = 2 * len(fractions)
-    done = 0
-    for ranking in (order, order[::-1]):
-        images = []
-        for f in fractions:
-            mask = torch.zeros(flat.size, dtype=torch.bool)
-            mask[torch.from_numpy(ranking[:int(round(f * flat.size))].copy())] = True
-            mask = mask.view(1, 1, *x.shape[-2:])
-            images.append(torch.where(mask, base, x))
-        scores = []
-        with torch.no_grad():
-            for i in range(0, len(images), batch):
-                if should_stop is not None and should_stop():
-                    raise Cancelled()
-                chunk = torch.cat(images[i:i + batch]).contiguous(memory_format=torch.channels_last)
-                scores += model(chunk).float().softmax(-1)[:, target].tolist()
-                done += chunk.shape[0]
-                if on_progress is not None:
-                    on_progress(done / total)
-        curves.append(np.asarray(scores))
+    with private_model(subject) as model:
+        for ranking in (order, order[::-1]):
+            curves.append(_scores(model, x, base, flat.size, ranking, fractions, target, batch, total,
+                                  len(curves) * len(fractions), on_progress, should_stop))
     area = lambda s: float(np.trapezoid(s, fractions))  # noqa: E731
     return {"fractions": fractions.round(4).tolist(), "scores": curves[0].round(6).tolist(),
             "area": round(area(curves[0]), 4), "reverse_scores": curves[1].round(6).tolist(),
             "reverse_area": round(area(curves[1]), 4), "gap": round(area(curves[1]) - area(curves[0]), 4),
             "fill": fill}
+
+
+def _scores(model, x, base, pixels: int, ranking, fractions, target: int, batch: int, total: int, done: int,
+            on_progress, should_stop) -> np.ndarray:
+    """The target's probability with the first ``fraction`` of ``ranking``'s pixels replaced by ``base``."""
+    images = []
+    for f in fractions:
+        mask = torch.zeros(pixels, dtype=torch.bool)
+        mask[torch.from_numpy(ranking[:int(round(f * pixels))].copy())] = True
+        images.append(torch.where(mask.view(1, 1, *x.shape[-2:]), base, x))
+    scores = []
+    with torch.no_grad():
+        for i in range(0, len(images), batch):
+            if should_stop is not None and should_stop():
+                raise Cancelled()
+            chunk = torch.cat(images[i:i + batch]).contiguous(memory_format=torch.channels_last)
+            scores += model(chunk).float().softmax(-1)[:, target].tolist()
+            done += chunk.shape[0]
+            if on_progress is not None:
+                on_progress(done / total)
+    return np.asarray(scores)
