@@ -347,7 +347,7 @@ def active_runs(root: Path) -> int:
 
 
 def usage(root: Path) -> dict:
-    """What a workspace holds against its limits (for the sidebar and ``workspace show``)."""
+    """What a workspace holds against its limits (for the sidebar and ``workspaces show``)."""
     from core.data.store import list_datasets
     return {"mb": round(used_bytes(root) / 2**20, 1), "datasets": len(list_datasets(root)), "queued": active_runs(root),
             "limits": quotas()}

@@ -40,9 +40,12 @@ st.markdown(_("data.intro"))
 # --- add a dataset -------------------------------------------------------------------------------------------
 with st.container(border=True):
     st.subheader(_("data.add_title"))
-    sources = ["upload", "demo", "path"] if FOLDERS is None or FOLDERS else ["upload", "demo"]
-    source = st.radio(_("data.source"), sources, key="data_source", horizontal=True,
-                      format_func=lambda s: _(f"data.source.{s}"))
+    if FOLDERS is None or FOLDERS:
+        source = st.radio(_("data.source"), ["upload", "demo", "path"], key="data_source", horizontal=True,
+                          format_func=lambda s: _(f"data.source.{s}"))
+    else:  # no server paths unless the operator lists folders
+        source = st.radio(_("data.source"), ["upload", "demo"], key="data_source", horizontal=True,
+                          format_func=lambda s: _(f"data.source.{s}"))
     ref, upload = None, None
     if source == "upload":
         upload = st.file_uploader(_("data.upload_label"), type=["zip"], help=_("data.upload_help"), key="data_upload")

@@ -5,6 +5,7 @@ Runs are created without training (a config dict: nothing launches them) except 
 dataset in its own workspace; datasets are 3 x 4 pictures of 32 px.
 """
 import io
+import json
 import os
 import threading
 import time
@@ -262,6 +263,10 @@ def test_the_cli_reaches_the_pages_workspace_by_flag_or_environment(private, col
     assert res.returncode == 0 and jobs.info(rid, ws.root)["state"] == jobs.CANCELLED
     res = run_cli("--workspace", ws.token, "jobs", "delete", rid, "--json")
     assert res.returncode == 0 and jobs.list_runs(ws.root) == []
+    made = json.loads(run_cli("workspaces", "new", "--json").stdout)
+    assert workspaces.from_token(made["token"]).id == made["workspace"]
+    shown = json.loads(run_cli("--workspace", made["token"], "workspaces", "show", "--json").stdout)
+    assert shown["datasets"] == 0 and shown["limits"]["queued"] == 3
 
 
 def test_a_write_error_names_the_folder_inside_the_workspace_only(private, monkeypatch):
@@ -386,3 +391,18 @@ def test_the_classroom_shares_datasets_and_finished_runs_read_only(private, colo
     page = visit("pages/finetune.py", ws=mine.token)
     assert page.selectbox(key="finetune_run").value == "c:" + rid
     assert not [b for b in page.button if b.key in (f"resume-{rid}", f"delete-{rid}")]  # read-only
+
+
+def test_the_inside_page_lists_only_the_workspaces_finished_runs(private):
+    from core.inside import change
+    a, b = workspaces.create(), workspaces.create()
+    rid = jobs.create_run(CFG, root=a.root)
+    jobs.cancel(rid, a.root)
+    f = jobs.folder(rid, a.root)
+    f.write_config({**CFG, "resolved": {"head": {"path": "fc"}, "image_size": 32}})
+    f.export_dir.mkdir()
+    for name in ("model.safetensors", "config.json"):
+        (f.export_dir / name).write_text("{}")
+    assert [r["id"] for r in change.finished_runs(a.root)] == [rid] and change.finished_runs(b.root) == []
+    at = visit("pages/inside.py", ws=b.token)
+    assert not at.exception and rid not in texts(at)

@@ -1,4 +1,4 @@
-"""``python -m core workspace new | show | sweep``: private workspaces on the command line (the sidebar's twin)."""
+"""``python -m core workspaces new | show | sweep``: private workspaces on the command line (the sidebar's twin)."""
 from __future__ import annotations
 
 from core import workspaces
@@ -29,7 +29,7 @@ def _sweep(args) -> dict:
 
 
 def add_commands(sub) -> None:
-    p = add_command(sub, "workspace", "Workspaces: make a private one, show what one holds, sweep idle ones.",
+    p = add_command(sub, "workspaces", "Workspaces: make a private one, show what one holds, sweep idle ones.",
                     _show, _show_text)
     wsub = p.add_subparsers(dest="workspace_command", required=True, parser_class=type(p))
     add_command(wsub, "new", "Make a new private workspace and print its token (the ?ws= of its link).", _new,

@@ -171,7 +171,8 @@ class JobManager:
                 return []
             from core.workspaces import all_workspaces
             for root in all_workspaces(self.root):
-                reconcile(root, self._exit_code)
+                if (root / "runs").is_dir():  # reading never makes folders: a swept workspace stays gone
+                    reconcile(root, self._exit_code)
             for rid, proc in list(self._children.items()):
                 if proc.poll() is not None:  # reap finished workers (no zombies)
                     del self._children[rid]

@@ -176,7 +176,8 @@ def fair_order(entries: dict[Path, dict[str, dict]]) -> list[tuple[Path, str, di
 def server_statuses(base: Optional[Path] = None) -> dict[Path, dict[str, dict]]:
     """``{workspace root: statuses}`` for every workspace of the data directory ``base``."""
     from core.workspaces import all_workspaces
-    return {root: statuses(root) for root in all_workspaces(base)}
+    # only workspaces that have runs: reading must never re-create a workspace the sweep is removing
+    return {root: statuses(root) for root in all_workspaces(base) if (root / "runs").is_dir()}
 
 
 def positions(root: Optional[Path] = None, known: Optional[dict] = None) -> dict[str, int]:
