@@ -170,14 +170,14 @@ def from_token(token, base: Optional[Path] = None) -> Workspace:
     """The workspace of a private link's token.
 
     Raises:
-        UserError: the text is not a token (``workspaces.bad_token``), or no workspace on this server has it
-            (``workspaces.unknown_token``). The two say nothing about any other workspace.
+        UserError: the text is not a token (``data.workspace_bad_link``), or no workspace on this server has it
+            (``data.workspace_unknown_link``). The two say nothing about any other workspace.
     """
     if not is_token(token):
-        raise UserError.of("workspaces.bad_token")
+        raise UserError.of("data.workspace_bad_link")
     ws_id = _digest("token", token)
     if not root_of(ws_id, base).is_dir():
-        raise UserError.of("workspaces.unknown_token")
+        raise UserError.of("data.workspace_unknown_link")
     return Workspace(ws_id, root_of(ws_id, base), token=token)
 
 
@@ -185,7 +185,7 @@ def for_user(user: str, base: Optional[Path] = None) -> Workspace:
     """The workspace of a signed-in user (made on first sign-in); ``user``: the identity's e-mail or subject."""
     user = str(user).strip()
     if not user:
-        raise UserError.of("workspaces.no_user")
+        raise UserError.of("data.workspace_no_user")
     ws_id = _digest("user", user.lower())
     return Workspace(ws_id, _make(ws_id, base), user=user)
 
@@ -336,7 +336,7 @@ def check_bytes(root: Path, adding: int = 0, uploads: bool = True, what: str = "
     if limit is None:
         return
     if used_bytes(root, uploads) + adding > limit:
-        key = {"dataset": "workspaces.quota_bytes_dataset", "run": "workspaces.quota_bytes_run"}[what]
+        key = {"dataset": "data.quota_bytes_dataset", "run": "jobs.quota_bytes_run"}[what]
         raise UserError.of(key, limit=quotas()["mb"])
 
 

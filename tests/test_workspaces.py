@@ -51,10 +51,10 @@ def test_tokens_are_unguessable_checked_before_the_disk_and_not_the_folder_names
     for bad in ("../../etc", "x" * 23, "x" * 25, "a/b" + "c" * 21, "", None, "é" * 24):
         with pytest.raises(UserError) as e:
             workspaces.from_token(bad)
-        assert e.value.key == "workspaces.bad_token"
+        assert e.value.key == "data.workspace_bad_link"
     with pytest.raises(UserError) as e:  # well formed, but no workspace: never made on the visitor's say-so
         workspaces.from_token(workspaces.new_token())
-    assert e.value.key == "workspaces.unknown_token"
+    assert e.value.key == "data.workspace_unknown_link"
     assert len(workspaces.all_workspaces()) == 2  # the default one and a; the probes made nothing
 
 
@@ -140,7 +140,7 @@ def test_dataset_quotas_say_one_sentence_and_write_nothing(private, colors, monk
     open_dataset(colors, root=ws.root)
     with pytest.raises(UserError) as e:
         open_dataset(colors, root=ws.root, val_fraction=0.3)
-    assert e.value.key == "workspaces.quota_datasets" and "1 datasets" in str(e.value)
+    assert e.value.key == "data.quota_datasets" and "1 datasets" in str(e.value)
     monkeypatch.setenv("CNNLAB_QUOTA_DATASETS", "10")
     monkeypatch.setenv("CNNLAB_QUOTA_MB", "1")
     before = listing(ws.root)
@@ -149,7 +149,7 @@ def test_dataset_quotas_say_one_sentence_and_write_nothing(private, colors, monk
         zf.writestr("a/x.bin", os.urandom(1_500_000))
     with pytest.raises(UserError) as e:  # the quota is reached mid-upload
         save_upload(blob, "big.zip", root=ws.root)
-    assert e.value.key == "workspaces.quota_bytes_upload" and "big.zip" in str(e.value)
+    assert e.value.key == "data.quota_bytes_upload" and "big.zip" in str(e.value)
     assert listing(ws.root) - {"uploads"} == before and not any((ws.root / "uploads").iterdir())
     assert len(list_datasets(ws.root)) == 1  # nothing half-written, nothing lost
 
@@ -172,7 +172,7 @@ def test_three_starts_at_once_make_three_runs_and_the_fourth_is_refused(private,
         t.start()
     for t in threads:
         t.join()
-    assert len(got) == len(set(got)) == 3 and errors == ["workspaces.quota_queued"]
+    assert len(got) == len(set(got)) == 3 and errors == ["jobs.quota_queued"]
     assert sorted(r["id"] for r in jobs.list_runs(ws.root)) == sorted(got)
     assert sorted(r["queue_position"] for r in jobs.list_runs(ws.root)) == [1, 2, 3]
 
@@ -227,7 +227,7 @@ def test_idle_workspaces_are_swept_but_not_busy_or_classroom_ones(private, color
     assert busy.root.is_dir() and teacher.root.is_dir()
     with pytest.raises(UserError) as e:
         workspaces.from_token(idle.token)
-    assert e.value.key == "workspaces.unknown_token"
+    assert e.value.key == "data.workspace_unknown_link"
 
 
 def test_a_classroom_dataset_is_copied_into_a_workspace_under_its_quota(private, colors, monkeypatch):
@@ -240,7 +240,7 @@ def test_a_classroom_dataset_is_copied_into_a_workspace_under_its_quota(private,
     open_dataset(colors, root=student.root, val_fraction=0.3)
     with pytest.raises(UserError) as e:
         copy_dataset(ds.id, teacher.root, root=student.root)
-    assert e.value.key == "workspaces.quota_datasets"
+    assert e.value.key == "data.quota_datasets"
 
 
 # ----------------------------------------------------------------------------------------------- the CLI

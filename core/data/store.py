@@ -196,7 +196,7 @@ def save_upload(fileobj: BinaryIO, filename: str, root: Path | None = None) -> P
                 if written > limit:
                     raise DatasetRejected.of("data.upload_too_large", name=stem, limit=MAX_UPLOAD_MB)
                 if room is not None and written > room:
-                    raise DatasetRejected.of("workspaces.quota_bytes_upload", name=stem, limit=quotas()["mb"])
+                    raise DatasetRejected.of("data.quota_bytes_upload", name=stem, limit=quotas()["mb"])
                 digest.update(chunk)
                 out.write(chunk)
         # hashed while copying, so a re-upload of a stored zip opens without reading it a second time
@@ -328,7 +328,7 @@ def _check_count(root: Path) -> None:
     """The workspace's limit on stored datasets (``root``: its datasets folder)."""
     limit = quotas()["datasets"]
     if limit is not None and sum(1 for d in root.iterdir() if _ID_RE.match(d.name) and is_stored(d)) >= limit:
-        raise UserError.of("workspaces.quota_datasets", limit=limit)
+        raise UserError.of("data.quota_datasets", limit=limit)
 
 
 def _folder_bytes(path: Path) -> int:

@@ -99,6 +99,43 @@ STRINGS = {
     "data.unknown_id": {
         "en": "No stored dataset has the id '{id}'.",
         "pt": "Nenhum conjunto de dados guardado tem o id '{id}'."},
+    # workspaces (core/workspaces.py): private links and quotas (data.*; the run quotas are jobs.*)
+    "data.workspace_bad_link": {
+        "en": "That is not a workspace link: a workspace token is 24 letters, digits, '-' or '_'.",
+        "pt": "Isso não é um link de espaço de trabalho: um token de espaço tem 24 letras, dígitos, '-' ou '_'."},
+    "data.workspace_unknown_link": {
+        "en": "No workspace on this server has that link (an unused workspace is removed after some days).",
+        "pt": "Nenhum espaço de trabalho neste servidor tem esse link (um espaço sem uso é removido depois de "
+              "alguns dias)."},
+    "data.workspace_no_user": {
+        "en": "Sign in to reach your workspace.",
+        "pt": "Entre com sua conta para acessar seu espaço de trabalho."},
+    "data.quota_bytes_dataset": {
+        "en": "Storing this dataset would pass your workspace's limit of {limit} MB; delete a dataset or a run you "
+              "no longer need, then try again.",
+        "pt": "Guardar este conjunto passaria do limite de {limit} MB do seu espaço de trabalho; exclua um conjunto "
+              "ou uma execução de que não precisa mais e tente de novo."},
+    "data.quota_bytes_upload": {
+        "en": "The upload of {name} stopped: it would pass your workspace's limit of {limit} MB. Nothing was "
+              "stored and your datasets and runs are untouched; delete one you no longer need, then upload again.",
+        "pt": "O envio de {name} parou: passaria do limite de {limit} MB do seu espaço de trabalho. Nada foi "
+              "guardado e seus conjuntos e execuções estão intactos; exclua algo de que não precisa mais e envie "
+              "de novo."},
+    "jobs.quota_bytes_run": {
+        "en": "Your workspace already stores its limit of {limit} MB; delete a dataset or a run you no longer need "
+              "before starting another run.",
+        "pt": "Seu espaço de trabalho já guarda o limite de {limit} MB; exclua um conjunto ou uma execução de que "
+              "não precisa mais antes de iniciar outra execução."},
+    "data.quota_datasets": {
+        "en": "Your workspace already has {limit} datasets, its limit; delete one you no longer need to store "
+              "another.",
+        "pt": "Seu espaço de trabalho já tem {limit} conjuntos de dados, o limite; exclua um de que não precisa "
+              "mais para guardar outro."},
+    "jobs.quota_queued": {
+        "en": "Your workspace already has {limit} runs queued or training, its limit; wait for one to finish or "
+              "cancel one.",
+        "pt": "Seu espaço de trabalho já tem {limit} execuções na fila ou treinando, o limite; espere uma terminar "
+              "ou cancele uma."},
     "data.server_paths_off": {
         "en": "This server does not read datasets from its own folders; upload a zip file instead.",
         "pt": "Este servidor não lê conjuntos de dados das próprias pastas; envie um arquivo zip."},

@@ -1,44 +1,6 @@
-"""Strings of private workspaces (``core.workspaces``, the sidebar, quotas, the classroom workspace)."""
+"""Strings of private workspaces (the sidebar, the classroom workspace); their errors are in errors.py."""
 
 STRINGS = {
-    # ------------------------------------------------------------------------------------- errors
-    "workspaces.bad_token": {
-        "en": "That is not a workspace link: a workspace token is 24 letters, digits, '-' or '_'.",
-        "pt": "Isso não é um link de espaço de trabalho: um token de espaço tem 24 letras, dígitos, '-' ou '_'."},
-    "workspaces.unknown_token": {
-        "en": "No workspace on this server has that link (an unused workspace is removed after some days).",
-        "pt": "Nenhum espaço de trabalho neste servidor tem esse link (um espaço sem uso é removido depois de "
-              "alguns dias)."},
-    "workspaces.no_user": {
-        "en": "Sign in to reach your workspace.",
-        "pt": "Entre com sua conta para acessar seu espaço de trabalho."},
-    "workspaces.quota_bytes_dataset": {
-        "en": "Storing this dataset would pass your workspace's limit of {limit} MB; delete a dataset or a run you "
-              "no longer need, then try again.",
-        "pt": "Guardar este conjunto passaria do limite de {limit} MB do seu espaço de trabalho; exclua um conjunto "
-              "ou uma execução de que não precisa mais e tente de novo."},
-    "workspaces.quota_bytes_upload": {
-        "en": "The upload of {name} stopped: it would pass your workspace's limit of {limit} MB. Nothing was "
-              "stored and your datasets and runs are untouched; delete one you no longer need, then upload again.",
-        "pt": "O envio de {name} parou: passaria do limite de {limit} MB do seu espaço de trabalho. Nada foi "
-              "guardado e seus conjuntos e execuções estão intactos; exclua algo de que não precisa mais e envie "
-              "de novo."},
-    "workspaces.quota_bytes_run": {
-        "en": "Your workspace already stores its limit of {limit} MB; delete a dataset or a run you no longer need "
-              "before starting another run.",
-        "pt": "Seu espaço de trabalho já guarda o limite de {limit} MB; exclua um conjunto ou uma execução de que "
-              "não precisa mais antes de iniciar outra execução."},
-    "workspaces.quota_datasets": {
-        "en": "Your workspace already has {limit} datasets, its limit; delete one you no longer need to store "
-              "another.",
-        "pt": "Seu espaço de trabalho já tem {limit} conjuntos de dados, o limite; exclua um de que não precisa "
-              "mais para guardar outro."},
-    "workspaces.quota_queued": {
-        "en": "Your workspace already has {limit} runs queued or training, its limit; wait for one to finish or "
-              "cancel one.",
-        "pt": "Seu espaço de trabalho já tem {limit} execuções na fila ou treinando, o limite; espere uma terminar "
-              "ou cancele uma."},
-
     # ------------------------------------------------------------------------------------- sidebar
     "workspaces.title": {"en": "Your workspace", "pt": "Seu espaço de trabalho"},
     "workspaces.private_link": {

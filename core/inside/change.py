@@ -108,8 +108,10 @@ def run_dataset(view: RunView):
     ds_id = (view.resolved.get("dataset") or {}).get("id")
     if not ds_id:
         return None
-    try:  # the run's own workspace (its folder is <workspace>/runs/<id>), whoever is asking
-        return open_dataset(ds_id, root=Path(view.path).parent.parent, folders=[])
+    path = Path(view.path)  # a run folder <workspace>/runs/<id> looks in its own workspace, whoever is asking
+    root = path.parent.parent if path.parent.name == "runs" else None  # elsewhere: the current workspace
+    try:
+        return open_dataset(ds_id, root=root, folders=[])
     except UserError:
         return None
 

@@ -243,7 +243,7 @@ def _check_room(root: Path) -> None:
     if limit is not None:
         active = sum(1 for st in statuses(root).values() if st.get("state") in ACTIVE)
         if active >= limit:
-            raise UserError.of("workspaces.quota_queued", limit=limit)
+            raise UserError.of("jobs.quota_queued", limit=limit)
     check_bytes(root, what="run")
 
 
