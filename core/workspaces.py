@@ -105,7 +105,10 @@ class Workspace:
 
 # ----------------------------------------------------------------------------------------------- naming
 def new_token() -> str:
-    return secrets.token_urlsafe(18)
+    """24 URL-safe characters (144 random bits), never starting with '-' (``--workspace -x...`` reads as a flag)."""
+    while (token := secrets.token_urlsafe(18)).startswith("-"):
+        pass
+    return token
 
 
 def is_token(text) -> bool:

@@ -46,6 +46,7 @@ def listing(root: Path) -> set[str]:
 def test_tokens_are_unguessable_checked_before_the_disk_and_not_the_folder_names(private):
     a = workspaces.create()
     assert workspaces.is_token(a.token) and len(a.token) == 24
+    assert not any(workspaces.new_token().startswith("-") for _ in range(500))  # --workspace <token> must parse
     assert a.token not in str(a.root) and a.root.parent == private / "workspaces"
     assert workspaces.from_token(a.token).root == a.root
     for bad in ("../../etc", "x" * 23, "x" * 25, "a/b" + "c" * 21, "", None, "é" * 24):
