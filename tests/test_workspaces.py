@@ -407,3 +407,20 @@ def test_the_inside_page_lists_only_the_workspaces_finished_runs(private):
     assert [r["id"] for r in change.finished_runs(a.root)] == [rid] and change.finished_runs(b.root) == []
     at = visit("pages/inside.py", ws=b.token)
     assert not at.exception and rid not in texts(at)
+
+
+def test_runs_from_before_workspaces_belong_to_the_default_workspace_where_they_are(private):
+    """The default workspace is the data directory itself: nothing moves, so a worker still writing by path
+    keeps writing, and summaries keep paths that are still true."""
+    import shutil
+    src = Path(__file__).parent / "fixtures" / "runs_v1"
+    for d in src.iterdir():
+        if d.is_dir():
+            shutil.copytree(d, private / "runs" / d.name)
+    old = sorted(d.name for d in src.iterdir() if d.is_dir())
+    assert sorted(r["id"] for r in jobs.list_runs(workspaces.default().root)) == old
+    fresh = workspaces.create()
+    assert jobs.list_runs(fresh.root) == []
+    res = run_cli("jobs", "list", "--json")  # the CLI without --workspace: the default workspace
+    assert res.returncode == 0 and all(rid in res.stdout for rid in old)
+    assert run_cli("--workspace", fresh.token, "jobs", "show", old[0]).returncode == 2
