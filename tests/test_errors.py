@@ -179,7 +179,7 @@ def test_every_sentence_in_both_languages_with_the_same_placeholders(key):
     assert not _fields(entry["en"]) & {"key", "lang"}, "t(key, lang, **params) would take these itself"
     assert entry["pt"] != entry["en"], f"{key} is not translated"
     assert key.split(".")[0] in {"zoo", "data", "images", "finetune", "jobs", "architectures", "receptive_field",
-                                   "inside"}
+                                   "inside", "saliency"}
 
 
 # ------------------------------------------------------------------------------- (c) real failures

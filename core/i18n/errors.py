@@ -1,7 +1,7 @@
 """The one-sentence errors core raises (``UserError.of(key, **params)``), in English and Brazilian Portuguese.
 
 Keys start with the word of the core module that raises them (``zoo.``, ``data.``, ``images.``, ``finetune.``,
-``jobs.``, ``architectures.``, ``receptive_field.``, ``inside.``). The English text is the exception's ``str()``: the CLI
+``jobs.``, ``architectures.``, ``receptive_field.``, ``inside.``, ``saliency.``). The English text is the exception's ``str()``: the CLI
 prints it and tests match it, so change it only together with them. Numbers, names and placeholders are the
 same in both languages; no placeholder is called ``key`` or ``lang`` (``t``'s own arguments).
 """
@@ -469,6 +469,20 @@ STRINGS = {
         "pt": "Os melhores pesos contêm valores NaN ou infinitos ({tensor}); o treino divergiu e nada foi "
               "exportado."},
 
+    "finetune.dist_too_many_cores": {
+        "en": "{procs:integer} training processes were asked for on the CPU, but this machine has {cores:integer} "
+              "core(s): start at most one process per core (torchrun --nproc_per_node, or the job setting "
+              "CNNLAB_JOB_PROCESSES).",
+        "pt": "Foram pedidos {procs:integer} processos de treino na CPU, mas esta máquina tem {cores:integer} "
+              "núcleo(s): inicie no máximo um processo por núcleo (torchrun --nproc_per_node, ou a configuração "
+              "de jobs CNNLAB_JOB_PROCESSES)."},
+    "finetune.dist_too_many_gpus": {
+        "en": "{procs:integer} training processes were asked for on this machine, but it has {gpus:integer} GPU(s): "
+              "start at most one process per GPU (torchrun --nproc_per_node, or the job setting "
+              "CNNLAB_JOB_PROCESSES).",
+        "pt": "Foram pedidos {procs:integer} processos de treino nesta máquina, mas ela tem {gpus:integer} GPU(s): "
+              "inicie no máximo um processo por GPU (torchrun --nproc_per_node, ou a configuração de jobs "
+              "CNNLAB_JOB_PROCESSES)."},
     # ------------------------------------------------------------------------------------------ jobs
     "jobs.bad_run_id": {
         "en": "'{run}' is not a run id; run ids look like 20260101-120000-a1b2c3 (see `python -m core jobs "
@@ -563,4 +577,41 @@ STRINGS = {
               "put back.",
         "pt": "Não há pesos pré-treinados da {model} disponíveis agora, então o classificador original da "
               "ImageNet não pode ser recolocado."},
+    # -------------------------------------------------------------------------------------- saliency
+    "saliency.no_weights": {
+        "en": "{model} has no ImageNet weights available here (offline, none bundled or cached), and the maps of "
+              "a random network explain nothing: choose one of {models}, or a finished run.",
+        "pt": "{model} não tem pesos da ImageNet disponíveis aqui (sem rede, nenhum incluído ou em cache), e os "
+              "mapas de uma rede aleatória não explicam nada: escolha um destes: {models}, ou uma execução "
+              "concluída."},
+    "saliency.unknown_method": {
+        "en": "There is no attribution method called '{method}'; the methods are {methods}.",
+        "pt": "Não existe método de atribuição chamado '{method}'; os métodos são {methods}."},
+    "saliency.out_of_range": {
+        "en": "The setting {setting} must be between {lo} and {hi}, not {value}.",
+        "pt": "O ajuste {setting} deve estar entre {lo} e {hi}, não {value}."},
+    "saliency.bad_choice": {
+        "en": "The setting {setting} cannot be '{value}'; choose one of {choices}.",
+        "pt": "O ajuste {setting} não pode ser '{value}'; escolha um destes: {choices}."},
+    "saliency.bad_target": {
+        "en": "Class {target} does not exist for this model: its classes are numbered 0 to {last}.",
+        "pt": "A classe {target} não existe neste modelo: as classes dele vão de 0 a {last}."},
+    "saliency.window_too_big": {
+        "en": "The occlusion window ({window} px) is larger than the model's input ({size} px); choose a smaller "
+              "window.",
+        "pt": "A janela de oclusão ({window} px) é maior que a entrada do modelo ({size} px); escolha uma janela "
+              "menor."},
+    "saliency.stride_too_big": {
+        "en": "The occlusion stride ({stride} px) is larger than the window ({window} px), so some pixels would "
+              "never be hidden; choose a stride no larger than the window.",
+        "pt": "O passo da oclusão ({stride} px) é maior que a janela ({window} px), então alguns pixels nunca "
+              "seriam cobertos; escolha um passo que não passe do tamanho da janela."},
+    "saliency.gradcam_needs_conv": {
+        "en": "Grad-CAM needs a convolutional stage, and {model} has none (a Vision Transformer works on tokens, "
+              "not maps); use Saliency, Integrated Gradients, SmoothGrad or Occlusion instead.",
+        "pt": "O Grad-CAM precisa de um estágio convolucional, e {model} não tem nenhum (um Vision Transformer "
+              "trabalha com tokens, não com mapas); use Saliency, Integrated Gradients, SmoothGrad ou Oclusão."},
+    "saliency.unknown_stage": {
+        "en": "There is no convolutional stage called '{stage}'; the stages are {stages}.",
+        "pt": "Não existe estágio convolucional chamado '{stage}'; os estágios são {stages}."},
 }

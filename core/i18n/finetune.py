@@ -488,20 +488,6 @@ STRINGS = {
               "pré-treinados, offline."},
     "finetune.page.code_download": {"en": "Download the script", "pt": "Baixar o script"},
     # several processes (torchrun, core/finetune/distributed.py)
-    "finetune.dist_too_many_gpus": {
-        "en": "{procs:integer} training processes were asked for on this machine, but it has {gpus:integer} GPU(s): "
-              "start at most one process per GPU (torchrun --nproc_per_node, or the job setting "
-              "CNNLAB_JOB_PROCESSES).",
-        "pt": "Foram pedidos {procs:integer} processos de treino nesta máquina, mas ela tem {gpus:integer} GPU(s): "
-              "inicie no máximo um processo por GPU (torchrun --nproc_per_node, ou a configuração de jobs "
-              "CNNLAB_JOB_PROCESSES)."},
-    "finetune.dist_too_many_cores": {
-        "en": "{procs:integer} training processes were asked for on the CPU, but this machine has {cores:integer} "
-              "core(s): start at most one process per core (torchrun --nproc_per_node, or the job setting "
-              "CNNLAB_JOB_PROCESSES).",
-        "pt": "Foram pedidos {procs:integer} processos de treino na CPU, mas esta máquina tem {cores:integer} "
-              "núcleo(s): inicie no máximo um processo por núcleo (torchrun --nproc_per_node, ou a configuração "
-              "de jobs CNNLAB_JOB_PROCESSES)."},
     "finetune.msg.processes_changed": {
         "en": "Trained by {old:integer} process(es) so far and now by {new:integer}: the effective batch is now "
               "{batch:integer} and the learning rate {lr} (linear scaling with the number of processes).",

@@ -1,44 +1,6 @@
 STRINGS = {
     "page.saliency": {"en": "Try it and see why", "pt": "Experimente e veja por quê"},
 
-    # ------------------------------------------------------------------------------------ errors (core.saliency)
-    "saliency.no_weights": {
-        "en": "{model} has no ImageNet weights available here (offline, none bundled or cached), and the maps of "
-              "a random network explain nothing: choose one of {models}, or a finished run.",
-        "pt": "{model} não tem pesos da ImageNet disponíveis aqui (sem rede, nenhum incluído ou em cache), e os "
-              "mapas de uma rede aleatória não explicam nada: escolha um destes: {models}, ou uma execução "
-              "concluída."},
-    "saliency.unknown_method": {
-        "en": "There is no attribution method called '{method}'; the methods are {methods}.",
-        "pt": "Não existe método de atribuição chamado '{method}'; os métodos são {methods}."},
-    "saliency.out_of_range": {
-        "en": "The setting {setting} must be between {lo} and {hi}, not {value}.",
-        "pt": "O ajuste {setting} deve estar entre {lo} e {hi}, não {value}."},
-    "saliency.bad_choice": {
-        "en": "The setting {setting} cannot be '{value}'; choose one of {choices}.",
-        "pt": "O ajuste {setting} não pode ser '{value}'; escolha um destes: {choices}."},
-    "saliency.bad_target": {
-        "en": "Class {target} does not exist for this model: its classes are numbered 0 to {last}.",
-        "pt": "A classe {target} não existe neste modelo: as classes dele vão de 0 a {last}."},
-    "saliency.window_too_big": {
-        "en": "The occlusion window ({window} px) is larger than the model's input ({size} px); choose a smaller "
-              "window.",
-        "pt": "A janela de oclusão ({window} px) é maior que a entrada do modelo ({size} px); escolha uma janela "
-              "menor."},
-    "saliency.stride_too_big": {
-        "en": "The occlusion stride ({stride} px) is larger than the window ({window} px), so some pixels would "
-              "never be hidden; choose a stride no larger than the window.",
-        "pt": "O passo da oclusão ({stride} px) é maior que a janela ({window} px), então alguns pixels nunca "
-              "seriam cobertos; escolha um passo que não passe do tamanho da janela."},
-    "saliency.gradcam_needs_conv": {
-        "en": "Grad-CAM needs a convolutional stage, and {model} has none (a Vision Transformer works on tokens, "
-              "not maps); use Saliency, Integrated Gradients, SmoothGrad or Occlusion instead.",
-        "pt": "O Grad-CAM precisa de um estágio convolucional, e {model} não tem nenhum (um Vision Transformer "
-              "trabalha com tokens, não com mapas); use Saliency, Integrated Gradients, SmoothGrad ou Oclusão."},
-    "saliency.unknown_stage": {
-        "en": "There is no convolutional stage called '{stage}'; the stages are {stages}.",
-        "pt": "Não existe estágio convolucional chamado '{stage}'; os estágios são {stages}."},
-
     # ------------------------------------------------------------------------------------------------ figures
     "saliency.fig.probabilities": {"en": "Class probabilities", "pt": "Probabilidades das classes"},
     "saliency.fig.intact": {"en": "trained model", "pt": "modelo treinado"},
