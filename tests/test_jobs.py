@@ -224,3 +224,16 @@ def test_cli_train_is_a_listed_run_that_no_manager_launches_again(tiny, data_dir
                   "--image-size", "32", "--batch-size", "8", "--lr", "1000", "--augment", "none", "--json")
     assert bad.returncode == 2 and "diverged" in bad.stderr and "Traceback" not in bad.stderr
     assert sorted(r["state"] for r in jobs.list_runs()) == [jobs.DIVERGED, jobs.DONE]
+
+
+def test_a_run_trained_in_this_process_is_not_taken_for_a_dead_worker(data_dir):
+    """``python -m core train`` records its own pid, whose command line does not name the run: the page's and
+    ``jobs list``'s reconcile must still see it alive (its recorded start time says it is the same process),
+    and a recorded start time that is not this process's (a reused pid) must read as gone."""
+    from core.jobs.store import process_started, reconcile
+    rid = jobs.create_run(FinetuneConfig(data="demo:digits"), in_this_process=True)
+    st = jobs.folder(rid).status()
+    assert st["pid"] == os.getpid() and st["pid_started"] == process_started(os.getpid()) is not None
+    assert reconcile() == [] and jobs.info(rid)["state"] == "running" and jobs.info(rid)["alive"]
+    jobs.folder(rid).update_status(pid_started=st["pid_started"] - 1)   # another process had this pid before
+    assert reconcile() == [rid] and jobs.info(rid)["state"] == "interrupted"

@@ -355,11 +355,12 @@ def run_script(run_dir: Path, lang: str = "en") -> str:
     from core.architectures import skeleton
     from core.errors import UserError
     from core.runs import RunFolder
+    from core.workspaces import shown
     from core.zoo import get_entry, model_stages, torchvision_weights
     folder = RunFolder(Path(run_dir))
     config, results = folder.config(), folder.results()
     if not config or "resolved" not in config or results is None:  # the code is that of a finished run
-        raise UserError.of("finetune.no_export", folder=str(run_dir))
+        raise UserError.of("finetune.no_export", folder=shown(run_dir))
     entry = get_entry(config["model"])
     model = skeleton(entry)
     stages = [{"name": s.name, "modules": list(s.modules)}

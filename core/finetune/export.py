@@ -20,6 +20,7 @@ from pathlib import Path
 from core.errors import UserError
 from core.finetune.head import install_head
 from core.runs import export_paths
+from core.workspaces import shown
 
 EXPORT_FORMAT = 1
 _AUX_MODELS = ("googlenet", "inception_v3")
@@ -58,7 +59,7 @@ def load_export(run_dir: Path):
     """
     weights, config = export_paths(run_dir)
     if not config.is_file() or not weights.is_file():
-        raise UserError.of("finetune.no_export", folder=str(run_dir))
+        raise UserError.of("finetune.no_export", folder=shown(run_dir))
     return _load(str(weights.resolve()), weights.stat().st_mtime_ns, str(config.resolve()), config.stat().st_mtime_ns)
 
 
@@ -73,12 +74,12 @@ def _load(weights_path: str, _weights_mtime: int, config_path: str, _config_mtim
         pre = Preprocess(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in cfg["preprocess"].items()
                             if k in ("input_size", "resize_size", "mean", "std", "interpolation")})
     except (KeyError, TypeError, ValueError) as exc:
-        raise UserError.of("finetune.export_config_damaged", file=config_path, kind=type(exc).__name__,
+        raise UserError.of("finetune.export_config_damaged", file=shown(config_path), kind=type(exc).__name__,
                            reason=str(exc)) from None
     try:
         sd = load_file(weights_path, device="cpu")
     except Exception as exc:  # noqa: BLE001 - any decoder error is the file's fault
-        raise UserError.of("finetune.export_weights_unreadable", file=weights_path, reason=str(exc)[:120]) from None
+        raise UserError.of("finetune.export_weights_unreadable", file=shown(weights_path), reason=str(exc)[:120]) from None
     model = construct(entry, for_pretrained=bool(cfg.get("constructor_kwargs", {}).get("transform_input", False)))
     install_head(model, head)
     try:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Optional
 
 from core.jobs.store import (ACTIVE, CANCELLED, QUEUED, RUNNING, STATES, create_run, fair_order, info, now,
-                             reconcile, requeue_for_resume, server_statuses)
+                             process_started, reconcile, requeue_for_resume, server_statuses)
 from core.notices import Notice
 from core.runs import MANAGER_LOCK, WORKER_LOG, RunFolder, runs_dir
 from core.settings import PROJECT_DIR, data_dir, workspace_mode
@@ -260,7 +260,8 @@ class JobManager:
                                         stderr=subprocess.STDOUT, start_new_session=True, close_fds=True)
             self._children[folder.id] = proc
             t = now()
-            st.update(state=RUNNING, pid=proc.pid, device=device, started=t, heartbeat=t, ended=None,
+            st.update(state=RUNNING, pid=proc.pid, pid_started=process_started(proc.pid), device=device,
+                      started=t, heartbeat=t, ended=None,
                       queue_position=None, attempts=int(st.get("attempts") or 0) + 1, exit_code=None)
             folder.write_status(st)
         _log.info("run %s launched on %s as pid %s", folder.id, device, proc.pid)

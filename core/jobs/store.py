@@ -60,8 +60,20 @@ def human_seconds(seconds: float) -> str:
     return f"{s // 3600} h {s % 3600 // 60:02d} min"
 
 
-def pid_alive(pid: Optional[int], run_id: Optional[str] = None) -> bool:
-    """Whether ``pid`` is a live process (not a zombie) and, where /proc can tell, the worker of ``run_id``."""
+def process_started(pid: Optional[int]) -> Optional[int]:
+    """When process ``pid`` started, in clock ticks since boot (/proc/<pid>/stat's 22nd field), or ``None``
+    where /proc cannot tell. Stored next to a pid, it tells the same process from a later one given that pid."""
+    try:
+        return int(Path(f"/proc/{int(pid)}/stat").read_text().rsplit(")", 1)[1].split()[19])
+    except (OSError, IndexError, ValueError, TypeError):
+        return None
+
+
+def pid_alive(pid: Optional[int], run_id: Optional[str] = None, started: Optional[int] = None) -> bool:
+    """Whether ``pid`` is a live process (not a zombie) and, where /proc can tell, still the one meant: the one
+    that started at ``started`` (see :func:`process_started`) when that was recorded, else a process whose
+    command line names ``run_id`` (a worker; a ``python -m core train`` process does not, so its status
+    records ``pid_started``)."""
     if not pid:
         return False
     try:
@@ -78,6 +90,8 @@ def pid_alive(pid: Optional[int], run_id: Optional[str] = None) -> bool:
             state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
             if state in ("Z", "X"):
                 return False
+            if started is not None:
+                return process_started(pid) == int(started)  # else the pid was reused by another process
             if run_id and run_id.encode() not in (proc / "cmdline").read_bytes():
                 return False  # the pid was reused by an unrelated process
         except (OSError, IndexError):
@@ -228,7 +242,9 @@ def create_run(cfg, root: Optional[Path] = None, label: str = "", in_this_proces
         folder.write_config(config)
         # status.json last: its presence is what makes the folder a run (run_path checks it).
         folder.write_status({"state": RUNNING if in_this_process else QUEUED, "notice": None,
-                             "pid": os.getpid() if in_this_process else None, "created": t, "queued": t,
+                             "pid": os.getpid() if in_this_process else None,
+                             "pid_started": process_started(os.getpid()) if in_this_process else None,
+                             "created": t, "queued": t,
                              "started": t if in_this_process else None, "ended": None,
                              "heartbeat": t if in_this_process else None, "queue_position": None, "device": None,
                              "attempts": 0, "exit_code": None})
@@ -274,12 +290,12 @@ def reconcile(root: Optional[Path] = None, exit_code: Optional[Callable[[str], O
     changed = []
     base = runs_dir(root)
     for rid, st in statuses(root).items():
-        if st.get("state") != RUNNING or pid_alive(st.get("pid"), rid):
+        if st.get("state") != RUNNING or pid_alive(st.get("pid"), rid, st.get("pid_started")):
             continue
         folder = RunFolder(base / rid)
         with folder.lock():
             st = folder.status()
-            if st.get("state") != RUNNING or pid_alive(st.get("pid"), rid):
+            if st.get("state") != RUNNING or pid_alive(st.get("pid"), rid, st.get("pid_started")):
                 continue
             code = exit_code(rid) if exit_code else None
             st.update(state=INTERRUPTED, ended=now(), exit_code=code,
@@ -350,7 +366,7 @@ def _info(folder: RunFolder, root: Optional[Path] = None, places: Optional[dict]
         "id": folder.id, "dir": str(folder.path), **status, "state": state,
         "notice": notice.record() if notice is not None and notice.key else None,
         "message": str(notice) if notice is not None else "",
-        "alive": state == RUNNING and pid_alive(status.get("pid"), folder.id),
+        "alive": state == RUNNING and pid_alive(status.get("pid"), folder.id, status.get("pid_started")),
         "label": job.get("label", ""), "data": cfg.get("data"), "model": cfg.get("model"),
         "strategy": cfg.get("strategy"), "epochs": cfg.get("epochs"), "resume": bool(job.get("resume")),
         "progress": progress, "fraction": fraction, "eta_s": _eta(status, progress, fraction),
@@ -471,7 +487,8 @@ def requeue_for_resume(run_id: str, root: Optional[Path] = None) -> dict:
         done = len(f.metrics())
         notice = (Notice.of("jobs.status.resuming", epochs=done) if job["resume"]
                   else Notice.of("jobs.status.resume_fresh"))
-        st.update(state=QUEUED, queued=now(), ended=None, pid=None, exit_code=None, notice=notice.record())
+        st.update(state=QUEUED, queued=now(), ended=None, pid=None, pid_started=None, exit_code=None,
+                  notice=notice.record())
         f.write_status(st)
     _log.info("run %s re-queued for resume (checkpoint: %s)", f.id, job["resume"])
     return _info(f, root)

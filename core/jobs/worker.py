@@ -29,7 +29,7 @@ from core.errors import UserError
 from core.finetune import Cancelled, Diverged, FinetuneConfig, distributed, fit
 from core.finetune.distributed import Launch, PeerFailed
 from core.jobs.store import (CANCELLED, DIVERGED, DONE, FAILED, HEARTBEAT_S, INTERRUPTED, RUNNING, create_run, now,
-                             pid_alive)
+                             pid_alive, process_started)
 from core.notices import Notice
 from core.runs import RunFolder, is_run_id, run_path
 
@@ -225,13 +225,14 @@ def run_worker(run_dir: str | Path, echo: Optional[Callable[[dict], None]] = Non
         with folder.lock():  # every rank's pid, so rank 0 can tell which one vanished
             st = folder.status()
             if main:
-                st.update(pid=os.getpid(), heartbeat=now(), state=RUNNING, processes=where.world_size,
-                          rank_errors={})
+                st.update(pid=os.getpid(), pid_started=process_started(os.getpid()), heartbeat=now(),
+                          state=RUNNING, processes=where.world_size, rank_errors={})
             alive = {r: pid for r, pid in (st.get("rank_pids") or {}).items() if pid_alive(pid)}  # not the last try's
             st["rank_pids"] = {**alive, str(where.rank): os.getpid()}
             folder.write_status(st)
     else:
-        folder.update_status(pid=os.getpid(), heartbeat=now(), state=RUNNING)
+        folder.update_status(pid=os.getpid(), pid_started=process_started(os.getpid()), heartbeat=now(),
+                             state=RUNNING)
     if main:
         threading.Thread(target=heartbeat, name="heartbeat", daemon=True).start()
     final, code = {}, 0
