@@ -57,6 +57,24 @@ def coffee_photo(tmp_path_factory) -> Path:
     return path
 
 
+@contextlib.contextmanager
+def data_dir_with_a_run(root: Path):
+    """``CNNLAB_DATA_DIR`` = ``root/data`` for the block, holding one finished partial run of Lite0 (48 px, one
+    epoch, 15 pictures of three colours); yields the run's id. For module-scoped page fixtures."""
+    from core import jobs
+    from core.finetune import FinetuneConfig
+    old = os.environ.get("CNNLAB_DATA_DIR")
+    os.environ["CNNLAB_DATA_DIR"] = str(root / "data")
+    try:
+        folder = make_color_folder(root / "colors", per_class=5)
+        rid, code = jobs.run_here(FinetuneConfig(data=folder, model="tf_efficientnet_lite0", strategy="partial",
+                                                 epochs=1, image_size=48, batch_size=8, augment="none"))
+        assert code == 0, jobs.info(rid)["message"]
+        yield rid
+    finally:
+        os.environ["CNNLAB_DATA_DIR"] = old
+
+
 def make_color_folder(root: Path, per_class: int = 10, seed: int = 0) -> str:
     """A class-per-folder dataset that trains in seconds: reddish, greenish and bluish noise, 32x32 PNGs."""
     import numpy as np

@@ -1,4 +1,5 @@
 """The whole app in a real headless Chromium (Debian's), driven by Playwright, against `streamlit run`."""
+import contextlib
 import os
 import re
 import shutil
@@ -28,11 +29,12 @@ def _free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+@contextlib.contextmanager
+def streamlit_server(data: Path, **env_extra):
+    """``streamlit run app.py`` on a free port with ``data`` as its data directory (and ``env_extra``), until the
+    block ends: ``{"url", "data"}``."""
     port = _free_port()
-    env = os.environ.copy()
-    env["CNNLAB_DATA_DIR"] = str(tmp_path_factory.mktemp("browser-data"))  # CNNLAB_RAISE_UNEXPECTED comes too
+    env = {**os.environ, "CNNLAB_DATA_DIR": str(data), **env_extra}  # CNNLAB_RAISE_UNEXPECTED comes too
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                              "--server.address", "127.0.0.1", "--server.headless", "true"],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -47,12 +49,20 @@ def server(tmp_path_factory):
     else:
         proc.kill()
         pytest.fail("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
-    yield {"url": url, "data": Path(env["CNNLAB_DATA_DIR"])}
-    proc.terminate()
     try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield {"url": url, "data": Path(data)}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with streamlit_server(tmp_path_factory.mktemp("browser-data")) as srv:
+        yield srv
 
 
 @pytest.fixture(scope="module")
@@ -189,35 +199,13 @@ def test_user_path_dataset_then_finetune_then_download(server, page):
 @pytest.fixture(scope="module")
 def private_server(tmp_path_factory):
     """A second server, shared the way a class would share it: a workspace per private link."""
-    port = _free_port()
-    env = os.environ.copy()
-    env["CNNLAB_DATA_DIR"] = str(tmp_path_factory.mktemp("private-data"))
-    env["CNNLAB_WORKSPACES"] = "private"
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                             "--server.address", "127.0.0.1", "--server.headless", "true"],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
-    yield {"url": url, "data": Path(env["CNNLAB_DATA_DIR"])}
-    from core import jobs, workspaces
-    for root in workspaces.all_workspaces(Path(env["CNNLAB_DATA_DIR"])):  # workers outlive the server: stop them
-        for r in jobs.list_runs(root):
-            if r["state"] in jobs.ACTIVE:
-                jobs.cancel(r["id"], root)
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with streamlit_server(tmp_path_factory.mktemp("private-data"), CNNLAB_WORKSPACES="private") as srv:
+        yield srv
+        from core import jobs, workspaces
+        for root in workspaces.all_workspaces(srv["data"]):  # workers outlive the server: stop them
+            for r in jobs.list_runs(root):
+                if r["state"] in jobs.ACTIVE:
+                    jobs.cancel(r["id"], root)
 
 
 def _token(page) -> str:

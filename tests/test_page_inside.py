@@ -1,14 +1,13 @@
 """The inside page through AppTest, in English and Portuguese: with no runs it explains; with a finished run it
 draws the filters before and after, the per-stage change and CKA, the probe (its button and progress) and
 the forgetting check, with no error and no exception."""
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import make_color_folder
+from conftest import data_dir_with_a_run
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/inside.py"
@@ -32,21 +31,11 @@ def texts(at) -> str:
 @pytest.fixture(scope="module")
 def finished(tmp_path_factory):
     """A data directory holding one finished partial run of Lite0 (48 px, 15 pictures), listed like the page's."""
-    from core import jobs
-    from core.finetune import FinetuneConfig
     root = tmp_path_factory.mktemp("inside_page")
-    old = os.environ.get("CNNLAB_DATA_DIR")
-    os.environ["CNNLAB_DATA_DIR"] = str(root / "data")
-    try:
-        folder = make_color_folder(root / "colors", per_class=5)
-        rid, code = jobs.run_here(FinetuneConfig(data=folder, model="tf_efficientnet_lite0", strategy="partial",
-                                                 epochs=1, image_size=48, batch_size=8, augment="none"))
-        assert code == 0, jobs.info(rid)["message"]
+    with data_dir_with_a_run(root) as rid:
         # a run written before runs recorded their starting weights (tests/fixtures/runs_v1), listed beside it
         shutil.copytree(OLD_RUN, root / "data" / "runs" / OLD_RUN.name)
         yield rid
-    finally:
-        os.environ["CNNLAB_DATA_DIR"] = old
 
 
 @pytest.mark.parametrize("lang", ["en", "pt"])

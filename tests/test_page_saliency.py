@@ -1,13 +1,12 @@
 """The saliency page ("Try it and see why") through AppTest, in English and Portuguese: a pretrained model's
 answer and maps, several pictures as a table, occlusion on request, the sanity check and the deletion
 curves, a finished run before and after fine-tuning, and one sentence for a model with no weights offline."""
-import os
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import make_color_folder
+from conftest import data_dir_with_a_run
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/saliency.py"
@@ -35,19 +34,8 @@ def ok(at) -> None:
 @pytest.fixture(scope="module")
 def finished(tmp_path_factory):
     """A data directory holding one finished partial run of Lite0 (48 px, 15 pictures of three colours)."""
-    from core import jobs
-    from core.finetune import FinetuneConfig
-    root = tmp_path_factory.mktemp("saliency_page")
-    old = os.environ.get("CNNLAB_DATA_DIR")
-    os.environ["CNNLAB_DATA_DIR"] = str(root / "data")
-    try:
-        folder = make_color_folder(root / "colors", per_class=5)
-        rid, code = jobs.run_here(FinetuneConfig(data=folder, model="tf_efficientnet_lite0", strategy="partial",
-                                                 epochs=1, image_size=48, batch_size=8, augment="none"))
-        assert code == 0, jobs.info(rid)["message"]
+    with data_dir_with_a_run(tmp_path_factory.mktemp("saliency_page")) as rid:
         yield rid
-    finally:
-        os.environ["CNNLAB_DATA_DIR"] = old
 
 
 @pytest.mark.parametrize("lang", ["en", "pt"])
