@@ -18,7 +18,7 @@ from core.notices import Notice
 from core.plots import inside as plots
 from core.plots.architectures import stage_label
 from core.zoo import CATALOG, DEFAULT_MODEL, weights_available_offline
-from ui import cached_model, lang, routed, tr, user_errors, weights_notice, workspace
+from ui import cached_model, classroom, lang, routed, tr, user_errors, weights_notice, workspace
 
 routed("pages/inside.py")
 _ = tr()
@@ -26,6 +26,7 @@ ws = workspace()
 L = lang()
 DEMOS = {"demo:digits": "finetune.page.demo_digits", "demo:faces": "finetune.page.demo_faces"}
 PROBE_SIZES = (64, 96, 128, 160, 224)
+SHARED = "🏫 "  # the run pickers' mark for a classroom run
 SHORT = {"linear_probe": "inside.page.short.linear_probe", "partial": "inside.page.short.partial",
          "full": "inside.page.short.full", "scratch": "inside.page.short.scratch"}  # legend names of strategies
 
@@ -96,7 +97,10 @@ def filter_panels(items, normalise: str, order=None, changes=None) -> list:
 
 st.title(_("page.inside"))
 st.markdown(_("inside.page.intro"))
-runs = change.finished_runs(ws.root)
+shared = classroom()
+# this workspace's finished runs, then the classroom's (read-only: the views only read a run's folder)
+runs = change.finished_runs(ws.root) + [{**r, "id": SHARED + r["id"]} for r in
+                                        (change.finished_runs(shared.root) if shared else [])]
 by_id = {r["id"]: r for r in runs}
 tab_f, tab_m, tab_c, tab_p, tab_g = st.tabs([_("inside.page.tab.filters"), _("inside.page.tab.maps"),
                                              _("inside.page.tab.change"), _("inside.page.tab.probe"),

@@ -424,3 +424,22 @@ def test_runs_from_before_workspaces_belong_to_the_default_workspace_where_they_
     res = run_cli("jobs", "list", "--json")  # the CLI without --workspace: the default workspace
     assert res.returncode == 0 and all(rid in res.stdout for rid in old)
     assert run_cli("--workspace", fresh.token, "jobs", "show", old[0]).returncode == 2
+
+
+def test_the_classrooms_finished_runs_are_listed_read_only_on_the_inside_page(private, monkeypatch):
+    from core.inside import change
+    teacher = workspaces.create()
+    rid = jobs.create_run(CFG, root=teacher.root)
+    jobs.cancel(rid, teacher.root)
+    f = jobs.folder(rid, teacher.root)
+    f.write_config({**CFG, "resolved": {"head": {"path": "fc"}, "image_size": 32}})
+    f.export_dir.mkdir()
+    for name in ("model.safetensors", "config.json"):
+        (f.export_dir / name).write_text("{}")
+    monkeypatch.setenv("CNNLAB_TEACHER_WORKSPACE", teacher.token)
+    visitor = workspaces.create()
+    assert change.finished_runs(visitor.root) == []
+    at = visit("pages/inside.py", ws=visitor.token)
+    assert not at.exception
+    [option] = at.selectbox(key="inside_filters_run").options   # shown by their labels
+    assert option.startswith("🏫 " + rid + " · ResNet-18")
