@@ -42,6 +42,7 @@ from typing import Optional
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("CNNLAB_OFFLINE", "1")
+os.environ.setdefault("CNNLAB_WORKSPACES", "single")  # one local user: fit() needs no workspace token
 
 import torch  # noqa: E402
 

@@ -34,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["CNNLAB_DATA_DIR"] = tempfile.mkdtemp(prefix="bench-inside-")
+os.environ["CNNLAB_WORKSPACES"] = "single"  # one local user: core calls need no workspace token
 os.environ.setdefault("CNNLAB_OFFLINE", "1")
 
 GOALS = {"filters": 1.0, "cka": 30.0, "probe": 60.0}

@@ -39,6 +39,7 @@ def make_tiny(root: Path) -> str:
 def main(rounds: int = 3) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="bench-jobs-"))
     os.environ["CNNLAB_DATA_DIR"] = str(tmp / "data")
+    os.environ["CNNLAB_WORKSPACES"] = "single"  # one local user: core calls need no workspace token
     os.environ.setdefault("CNNLAB_OFFLINE", "1")
     from core import jobs
     from core.data import open_dataset

@@ -33,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["CNNLAB_DATA_DIR"] = tempfile.mkdtemp(prefix="bench-saliency-")
+os.environ["CNNLAB_WORKSPACES"] = "single"  # one local user: core calls need no workspace token
 os.environ.setdefault("CNNLAB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
