@@ -201,6 +201,30 @@ def test_a_rank_out_of_memory_at_batch_one_fails_the_run_with_one_sentence(tiny,
                                                        "export"))
 
 
+def test_early_stopping_is_agreed_by_both_processes(data_dir, tmp_path):
+    """Random-noise pictures stop improving after a few epochs: both ranks must stop at the same epoch (a rank
+    that went on would wait forever in the next collective, and the launch would time out), and the run records
+    the early stop once, with the best epoch exported."""
+    import numpy as np
+    from PIL import Image
+    rng = np.random.default_rng(5)
+    for c in ("a", "b", "c"):
+        (tmp_path / "noise" / c).mkdir(parents=True)
+        for i in range(12):
+            Image.fromarray(rng.integers(0, 256, (32, 32, 3), dtype=np.uint8)).save(tmp_path / "noise" / c / f"{i}.png")
+    res = torchrun("--data", tmp_path / "noise", "--strategy", "linear_probe", "--image-size", "32", "--epochs", "15",
+                   "--batch-size", "4", "--lr", "0.025", "--patience", "2", "--warmup-epochs", "0", "--device", "cpu",
+                   "--json")
+    assert res.returncode == 0, res.stderr[-3000:]
+    summary = json.loads(res.stdout.strip().splitlines()[-1])
+    run = only_run(data_dir)
+    rows = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    assert summary["stopped_early"] and summary["processes"] == 2
+    assert summary["epochs_run"] == len(rows) == summary["best_epoch"] + 2 < 15
+    status = json.loads((run / "status.json").read_text())
+    assert status["state"] == "done" and all_gone(status)
+
+
 def test_a_killed_rank_ends_the_run_interrupted_and_it_resumes(tiny, data_dir, monkeypatch):
     """Through the job manager with two processes per run: rank 1 runs out of memory once (both ranks halve the
     batch), then is killed at epoch 2 (the run is interrupted: it vanished without a word, and no process is
