@@ -57,6 +57,23 @@ def coffee_photo(tmp_path_factory) -> Path:
     return path
 
 
+def open_page(page_file: str, lang: str):
+    """A new AppTest session that opens ``page_file`` through the router in ``lang`` (no exception allowed)."""
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=240)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page(page_file).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def page_texts(at) -> str:
+    """Every sentence an AppTest page shows: markdown, captions and alerts."""
+    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
+                     + [w.value for w in at.warning] + [e.value for e in at.error] + [s.value for s in at.success])
+
+
 @contextlib.contextmanager
 def data_dir_with_a_run(root: Path):
     """``CNNLAB_DATA_DIR`` = ``root/data`` for the block, holding one finished partial run of Lite0 (48 px, one

@@ -6,24 +6,15 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import data_dir_with_a_run
+from conftest import data_dir_with_a_run, page_texts as texts
+from conftest import open_page as open_app_page
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/saliency.py"
 
 
 def open_page(lang: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=240)
-    at.query_params["lang"] = lang
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def texts(at) -> str:
-    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
-                     + [w.value for w in at.warning] + [e.value for e in at.error] + [s.value for s in at.success])
+    return open_app_page(PAGE, lang)
 
 
 def ok(at) -> None:
