@@ -20,7 +20,7 @@ from core.plots import saliency as plots
 from core.plots.architectures import stage_label
 from core.saliency import (FAST_METHODS, METHODS, TOP_FRACTION, SaliencySettings, before_after,
                            conv_stages, deletion_curve, display, explain, forward_count, pace, predictions,
-                           pretrained_subject, private_copy, randomisation_check, run_subject, seen)
+                           pretrained_subject, private_model, randomisation_check, run_subject, seen)
 from core.zoo import CATALOG, DEFAULT_MODEL, weights_available_offline
 from ui import classroom, lang, routed, tr, user_errors, weights_notice, workspace
 
@@ -117,6 +117,12 @@ def pictures_chosen(samples: list, uploads: list) -> list[tuple[str, str, object
     return chosen[:MAX_IMAGES]
 
 
+def stage_names(subject) -> list[str]:
+    """Where Grad-CAM can look, found on the subject's kept private copy (never hooks on the shared model)."""
+    with private_model(subject) as model:
+        return [s.name for s in conv_stages(model, subject.input_size)]
+
+
 def thumbnail(image) -> str:
     small = image.copy()
     small.thumbnail((96, 96))
@@ -208,8 +214,7 @@ with st.expander(_("saliency.page.settings")):
     samples_n = s2.select_slider(_("saliency.page.samples_n"), [4, 8, 16, 32, 64], value=16, key="saliency_nsamples")
     noise = s2.select_slider(_("saliency.page.noise"), [0.05, 0.1, 0.15, 0.2, 0.3, 0.5], value=0.15,
                              key="saliency_noise", format_func=lambda v: percent(v, L, 0))
-    stages = computed(("stages", subject.key), lambda: [s.name for s in conv_stages(private_copy(subject.model),
-                                                                                    subject.input_size)])
+    stages = computed(("stages", subject.key), lambda: stage_names(subject))
     stage = s3.selectbox(_("saliency.page.stage"), stages or ["-"], index=max(0, len(stages) - 1),
                          key=f"saliency_stage_{subject.architecture}", format_func=lambda s: stage_label(s, L))
     window = s3.select_slider(_("saliency.page.window"), [8, 16, 24, 32, 48, 64], value=32, key="saliency_window")

@@ -394,16 +394,22 @@ def test_the_classroom_shares_datasets_and_finished_runs_read_only(private, colo
     assert not [b for b in page.button if b.key in (f"resume-{rid}", f"delete-{rid}")]  # read-only
 
 
-def test_the_inside_page_lists_only_the_workspaces_finished_runs(private):
-    from core.inside import change
-    a, b = workspaces.create(), workspaces.create()
-    rid = jobs.create_run(CFG, root=a.root)
-    jobs.cancel(rid, a.root)
-    f = jobs.folder(rid, a.root)
+def listed_finished_run(root: Path) -> str:
+    """A run that lists as finished (an ended status, a resolved config, export files), not one that loads."""
+    rid = jobs.create_run(CFG, root=root)
+    jobs.cancel(rid, root)
+    f = jobs.folder(rid, root)
     f.write_config({**CFG, "resolved": {"head": {"path": "fc"}, "image_size": 32}})
     f.export_dir.mkdir()
     for name in ("model.safetensors", "config.json"):
         (f.export_dir / name).write_text("{}")
+    return rid
+
+
+def test_the_inside_page_lists_only_the_workspaces_finished_runs(private):
+    from core.inside import change
+    a, b = workspaces.create(), workspaces.create()
+    rid = listed_finished_run(a.root)
     assert [r["id"] for r in change.finished_runs(a.root)] == [rid] and change.finished_runs(b.root) == []
     at = visit("pages/inside.py", ws=b.token)
     assert not at.exception and rid not in texts(at)
@@ -429,13 +435,7 @@ def test_runs_from_before_workspaces_belong_to_the_default_workspace_where_they_
 def test_the_classrooms_finished_runs_are_listed_read_only_on_the_inside_page(private, monkeypatch):
     from core.inside import change
     teacher = workspaces.create()
-    rid = jobs.create_run(CFG, root=teacher.root)
-    jobs.cancel(rid, teacher.root)
-    f = jobs.folder(rid, teacher.root)
-    f.write_config({**CFG, "resolved": {"head": {"path": "fc"}, "image_size": 32}})
-    f.export_dir.mkdir()
-    for name in ("model.safetensors", "config.json"):
-        (f.export_dir / name).write_text("{}")
+    rid = listed_finished_run(teacher.root)
     monkeypatch.setenv("CNNLAB_TEACHER_WORKSPACE", teacher.token)
     visitor = workspaces.create()
     assert change.finished_runs(visitor.root) == []

@@ -7,13 +7,14 @@ deletion curve, map similarity), ``compare`` (before/after fine-tuning). Import 
 from core.saliency.compare import before_after
 from core.saliency.methods import (BASELINES, FAST_METHODS, METHODS, PIXEL_METHODS, Cancelled, Explanation,
                                    SaliencySettings, conv_stages, display, explain, forward_count, pace)
-from core.saliency.subject import Subject, predictions, pretrained_subject, private_copy, run_subject, seen
+from core.saliency.subject import (Subject, predictions, pretrained_subject, private_copy, private_model,
+                                   run_subject, seen)
 from core.saliency.trust import (FLAG_CORRELATION, TOP_FRACTION, align, deletion_curve, randomisation_check,
                                  similarity, spearman, top_overlap)
 
 __all__ = [
     "BASELINES", "FAST_METHODS", "METHODS", "PIXEL_METHODS", "Cancelled", "Explanation", "SaliencySettings",
     "conv_stages", "display", "explain", "forward_count", "pace", "Subject", "predictions", "pretrained_subject",
-    "private_copy", "run_subject", "seen", "FLAG_CORRELATION", "TOP_FRACTION", "align", "deletion_curve",
+    "private_copy", "private_model", "run_subject", "seen", "FLAG_CORRELATION", "TOP_FRACTION", "align", "deletion_curve",
     "randomisation_check", "similarity", "spearman", "top_overlap", "before_after",
 ]
